@@ -1,0 +1,1 @@
+"""Purbalingga Juara: the registry of achievements of Kabupaten Purbalingga."""

@@ -1,0 +1,97 @@
+"""Settings read once from the environment, typed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "juara.sqlite3"
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise SystemExit(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default_factory=lambda: f"sqlite://{DEFAULT_SQLITE_PATH}")
+    token_ttl_hours: int = 12
+    admin_username: str | None = None
+    admin_password: str | None = None
+    # Login throttling: failures within the window before refusing, and how long the refusal lasts.
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    login_lockout_seconds: int = 900
+    login_ip_max_failures: int = 30
+    evidence_dir: Path = PROJECT_ROOT / "var" / "evidence"
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_request_bytes: int = 12 * 1024 * 1024
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 4000
+    request_timeout_seconds: int = 30
+    introspection: bool = True
+    graphiql: bool = True
+    pg_pool_min: int = 1
+    pg_pool_max: int = 10
+    sqlite_busy_timeout_ms: int = 10000
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        base = cls()
+        url = os.environ.get("DATABASE_URL", "").strip() or base.database_url
+        return cls(
+            database_url=url,
+            token_ttl_hours=_int("JUARA_TOKEN_TTL_HOURS", base.token_ttl_hours),
+            admin_username=os.environ.get("JUARA_ADMIN_USERNAME") or None,
+            admin_password=os.environ.get("JUARA_ADMIN_PASSWORD") or None,
+            login_max_failures=_int("JUARA_LOGIN_MAX_FAILURES", base.login_max_failures),
+            login_window_seconds=_int("JUARA_LOGIN_WINDOW_SECONDS", base.login_window_seconds),
+            login_lockout_seconds=_int("JUARA_LOGIN_LOCKOUT_SECONDS", base.login_lockout_seconds),
+            login_ip_max_failures=_int("JUARA_LOGIN_IP_MAX_FAILURES", base.login_ip_max_failures),
+            evidence_dir=Path(os.environ.get("JUARA_EVIDENCE_DIR") or base.evidence_dir),
+            max_upload_bytes=_int("JUARA_MAX_UPLOAD_BYTES", base.max_upload_bytes),
+            max_request_bytes=_int("JUARA_MAX_REQUEST_BYTES", base.max_request_bytes),
+            max_query_depth=_int("JUARA_MAX_QUERY_DEPTH", base.max_query_depth),
+            max_aliases=_int("JUARA_MAX_ALIASES", base.max_aliases),
+            max_tokens=_int("JUARA_MAX_TOKENS", base.max_tokens),
+            request_timeout_seconds=_int("JUARA_REQUEST_TIMEOUT_SECONDS", base.request_timeout_seconds),
+            introspection=_bool("JUARA_INTROSPECTION", base.introspection),
+            graphiql=_bool("JUARA_GRAPHIQL", base.graphiql),
+            pg_pool_min=_int("JUARA_PG_POOL_MIN", base.pg_pool_min),
+            pg_pool_max=_int("JUARA_PG_POOL_MAX", base.pg_pool_max),
+            sqlite_busy_timeout_ms=_int("JUARA_SQLITE_BUSY_TIMEOUT_MS", base.sqlite_busy_timeout_ms),
+            log_level=os.environ.get("JUARA_LOG_LEVEL", base.log_level),
+        )
+
+
+_settings: Settings | None = None
+
+
+def get_settings() -> Settings:
+    global _settings
+    if _settings is None:
+        _settings = Settings.from_env()
+    return _settings
+
+
+def override_settings(settings: Settings) -> None:
+    """Replace the settings in force (tests and the CLI use this)."""
+    global _settings
+    _settings = settings

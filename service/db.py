@@ -1,0 +1,180 @@
+"""Database set-up: Tortoise configuration from DATABASE_URL, init/close, migrations, reference data."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlparse
+
+from tortoise import Tortoise, connections
+from tortoise.transactions import in_transaction
+
+from service.config import DEFAULT_SQLITE_PATH, Settings, get_settings
+
+log = logging.getLogger("juara.db")
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MODELS_MODULE = "service.models"
+MIGRATIONS_MODULE = "service.migrations"
+
+
+class DatabaseConfigError(ValueError):
+    """DATABASE_URL cannot be understood."""
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.split(":", 1)[0] in {"postgres", "postgresql", "asyncpg"}
+
+
+def connection_config(url: str, settings: Settings | None = None) -> dict[str, Any]:
+    """Translate DATABASE_URL into a Tortoise connection dict (SQLite with WAL and a busy timeout)."""
+    settings = settings or get_settings()
+    scheme = url.split(":", 1)[0]
+    if scheme == "sqlite":
+        path = url[len("sqlite://"):]
+        if not path:
+            path = str(DEFAULT_SQLITE_PATH)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "engine": "tortoise.backends.sqlite",
+            "credentials": {
+                "file_path": path,
+                "journal_mode": "WAL",
+                "busy_timeout": settings.sqlite_busy_timeout_ms,
+                "synchronous": "NORMAL",
+                "foreign_keys": "ON",
+            },
+        }
+    if scheme in {"postgres", "postgresql", "asyncpg"}:
+        parsed = urlparse(url)
+        if not parsed.path.strip("/"):
+            raise DatabaseConfigError("DATABASE_URL for PostgreSQL must name a database: postgres://user@host:5432/dbname")
+        params = dict(parse_qsl(parsed.query))
+        return {
+            "engine": "tortoise.backends.asyncpg",
+            "credentials": {
+                "host": parsed.hostname or "127.0.0.1",
+                "port": parsed.port or 5432,
+                "user": unquote(parsed.username or "postgres"),
+                "password": unquote(parsed.password or ""),
+                "database": parsed.path.strip("/"),
+                "minsize": int(params.get("minsize", settings.pg_pool_min)),
+                "maxsize": int(params.get("maxsize", settings.pg_pool_max)),
+            },
+        }
+    raise DatabaseConfigError(
+        f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:///path/file.sqlite3 or postgres://user@host/db"
+    )
+
+
+def tortoise_config(url: str | None = None, settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or get_settings()
+    return {
+        "connections": {"default": connection_config(url or settings.database_url, settings)},
+        "apps": {
+            "models": {
+                "models": [MODELS_MODULE],
+                "default_connection": "default",
+                "migrations": MIGRATIONS_MODULE,
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by `tortoise makemigrations` through [tool.tortoise] in pyproject.toml.
+TORTOISE_ORM = tortoise_config(f"sqlite://{DEFAULT_SQLITE_PATH}")
+
+
+async def init_db(url: str | None = None) -> None:
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await connections.close_all()
+
+
+async def run_migrations(url: str | None = None) -> None:
+    """Apply the committed migrations, then load reference data (both idempotent)."""
+    from tortoise.migrations.api import migrate
+
+    await migrate(config=tortoise_config(url))
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    await load_reference_data()
+
+
+def dialect() -> str:
+    return connections.get("default").capabilities.dialect
+
+
+async def ping() -> None:
+    await connections.get("default").execute_query("SELECT 1")
+
+
+# --- reference data -------------------------------------------------------------------------
+
+def read_wilayah() -> list[dict[str, str]]:
+    with open(DATA_DIR / "wilayah_purbalingga.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+async def load_reference_data() -> dict[str, int]:
+    """Load kecamatan, desa, the default category tree and points tables; existing rows are kept."""
+    from service.enums import DEFAULT_LEVEL_BASE, DEFAULT_RANK_FACTOR
+    from service.models import Category, Desa, Kecamatan, PointsLevel, PointsRank
+    from service.reference import DEFAULT_CATEGORIES
+
+    created = {"kecamatan": 0, "desa": 0, "category": 0, "points": 0}
+    rows = read_wilayah()
+    async with in_transaction():
+        known_kec = {k.code: k for k in await Kecamatan.all()}
+        for row in rows:
+            if row["jenis"] == "kecamatan" and row["kode"] not in known_kec:
+                known_kec[row["kode"]] = await Kecamatan.create(code=row["kode"], name=row["nama"])
+                created["kecamatan"] += 1
+        known_desa = set(await Desa.all().values_list("code", flat=True))
+        new_desa = [
+            Desa(
+                code=row["kode"],
+                name=row["nama"],
+                is_kelurahan=row["jenis"] == "kelurahan",
+                kecamatan=known_kec[row["kode_kecamatan"]],
+            )
+            for row in rows
+            if row["jenis"] in {"desa", "kelurahan"} and row["kode"] not in known_desa
+        ]
+        if new_desa:
+            await Desa.bulk_create(new_desa)
+            created["desa"] = len(new_desa)
+
+        known_cat = {c.slug: c for c in await Category.all()}
+        for order, (slug, name, children) in enumerate(DEFAULT_CATEGORIES):
+            parent = known_cat.get(slug)
+            if parent is None:
+                parent = await Category.create(slug=slug, name=name, sort_order=order)
+                known_cat[slug] = parent
+                created["category"] += 1
+            for child_order, (child_slug, child_name) in enumerate(children):
+                if child_slug not in known_cat:
+                    known_cat[child_slug] = await Category.create(
+                        slug=child_slug, name=child_name, parent=parent, sort_order=child_order
+                    )
+                    created["category"] += 1
+
+        have_levels = set(await PointsLevel.all().values_list("level", flat=True))
+        for level, base in DEFAULT_LEVEL_BASE.items():
+            if level not in have_levels:
+                await PointsLevel.create(level=level, base=base)
+                created["points"] += 1
+        have_ranks = set(await PointsRank.all().values_list("rank", flat=True))
+        for rank, factor in DEFAULT_RANK_FACTOR.items():
+            if rank not in have_ranks:
+                await PointsRank.create(rank=rank, factor=factor)
+                created["points"] += 1
+    if any(created.values()):
+        log.info("reference data loaded", extra={"created": created})
+    return created

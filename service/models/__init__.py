@@ -1,0 +1,34 @@
+"""Tortoise models, one module per domain."""
+
+from service.models.accounts import AuthToken, LoginThrottle, User
+from service.models.achievements import (
+    Achievement,
+    AchievementPerson,
+    Category,
+    Evidence,
+    PointsLevel,
+    PointsRank,
+)
+from service.models.audit import AuditEvent
+from service.models.institutions import Institution, Person
+from service.models.press import PressRelease, PressReleaseRevision
+from service.models.regions import Desa, Kecamatan
+
+__all__ = [
+    "Achievement",
+    "AchievementPerson",
+    "AuditEvent",
+    "AuthToken",
+    "Category",
+    "Desa",
+    "Evidence",
+    "Institution",
+    "Kecamatan",
+    "LoginThrottle",
+    "Person",
+    "PointsLevel",
+    "PointsRank",
+    "PressRelease",
+    "PressReleaseRevision",
+    "User",
+]

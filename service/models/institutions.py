@@ -1,0 +1,46 @@
+"""Institutions (schools, village governments, offices) and the persons who achieve."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from service.enums import InstitutionKind
+
+
+class Institution(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200, db_index=True)
+    kind = fields.CharEnumField(InstitutionKind, max_length=24, db_index=True)
+    kecamatan = fields.ForeignKeyField(
+        "models.Kecamatan", related_name="institutions", null=True, on_delete=fields.RESTRICT
+    )
+    desa = fields.ForeignKeyField("models.Desa", related_name="institutions", null=True, on_delete=fields.RESTRICT)
+    parent = fields.ForeignKeyField(
+        "models.Institution", related_name="children", null=True, on_delete=fields.RESTRICT
+    )
+    # Materialised path "/1/7/42/" of ids from the root: subtree checks are a prefix match.
+    path = fields.CharField(max_length=255, db_index=True, default="/")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "institution"
+        ordering = ["name", "id"]
+
+
+class Person(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200, db_index=True)
+    institution = fields.ForeignKeyField(
+        "models.Institution", related_name="persons", null=True, on_delete=fields.RESTRICT
+    )
+    kecamatan = fields.ForeignKeyField("models.Kecamatan", related_name="persons", null=True, on_delete=fields.RESTRICT)
+    desa = fields.ForeignKeyField("models.Desa", related_name="persons", null=True, on_delete=fields.RESTRICT)
+    publication_consent = fields.BooleanField(default=False)
+    # Personal data (UU 27/2022): never exposed to the public or to other institutions.
+    nik = fields.CharField(max_length=16, null=True)
+    birth_date = fields.DateField(null=True)
+    phone = fields.CharField(max_length=32, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "person"
+        ordering = ["name", "id"]

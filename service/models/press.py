@@ -1,0 +1,47 @@
+"""Press releases drafted from verified achievements, and their revisions."""
+
+from tortoise import fields
+from tortoise.models import Model
+
+from service.enums import PressReleaseStatus
+
+
+class PressRelease(Model):
+    id = fields.IntField(primary_key=True)
+    # Null for a roundup covering several achievements.
+    achievement = fields.ForeignKeyField(
+        "models.Achievement", related_name="press_releases", null=True, on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=300)
+    body = fields.TextField()
+    status = fields.CharEnumField(PressReleaseStatus, max_length=12, default=PressReleaseStatus.DRAFT, db_index=True)
+    version = fields.IntField(default=1)
+    template = fields.CharField(max_length=100)
+    # Set when the achievement was corrected or its verification withdrawn after drafting.
+    needs_review_reason = fields.CharField(max_length=300, null=True)
+    roundup_filter = fields.JSONField(null=True)
+    created_by = fields.ForeignKeyField(
+        "models.User", related_name="press_releases", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "press_release"
+        ordering = ["-id"]
+
+
+class PressReleaseRevision(Model):
+    id = fields.IntField(primary_key=True)
+    press_release = fields.ForeignKeyField("models.PressRelease", related_name="revisions", on_delete=fields.CASCADE)
+    version = fields.IntField()
+    title = fields.CharField(max_length=300)
+    body = fields.TextField()
+    editor = fields.ForeignKeyField("models.User", related_name="revisions", null=True, on_delete=fields.SET_NULL)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "press_release_revision"
+        ordering = ["-version"]
+        unique_together = (("press_release", "version"),)

@@ -178,3 +178,22 @@ async def load_reference_data() -> dict[str, int]:
     if any(created.values()):
         log.info("reference data loaded", extra={"created": created})
     return created
+
+
+def sql(query: str) -> str:
+    """Write queries with `?` placeholders; PostgreSQL (asyncpg) wants `$1, $2, …`."""
+    if dialect() != "postgres":
+        return query
+    out, n = [], 0
+    for ch in query:
+        if ch == "?":
+            n += 1
+            out.append(f"${n}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+async def execute(query: str, values: list | None = None, connection: Any = None) -> tuple[int, list[dict]]:
+    conn = connection or connections.get("default")
+    return await conn.execute_query(sql(query), values or [])

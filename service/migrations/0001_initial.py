@@ -130,6 +130,7 @@ class Migration(migrations.Migration):
                 ('event_name', fields.CharField(max_length=300)),
                 ('organizer', fields.CharField(max_length=300)),
                 ('level', fields.CharEnumField(description='DESA: DESA\nKECAMATAN: KECAMATAN\nKABUPATEN: KABUPATEN\nKARESIDENAN: KARESIDENAN\nPROVINSI: PROVINSI\nNASIONAL: NASIONAL\nINTERNASIONAL: INTERNASIONAL', enum_type=AchievementLevel, max_length=16)),
+                ('level_order', fields.SmallIntField(default=0)),
                 ('rank', fields.CharEnumField(description='JUARA_1: JUARA_1\nJUARA_2: JUARA_2\nJUARA_3: JUARA_3\nJUARA_HARAPAN_1: JUARA_HARAPAN_1\nJUARA_HARAPAN_2: JUARA_HARAPAN_2\nJUARA_HARAPAN_3: JUARA_HARAPAN_3\nMEDALI_EMAS: MEDALI_EMAS\nMEDALI_PERAK: MEDALI_PERAK\nMEDALI_PERUNGGU: MEDALI_PERUNGGU\nFINALIS: FINALIS\nPENGHARGAAN: PENGHARGAAN', enum_type=AchievementRank, max_length=20)),
                 ('rank_label', fields.CharField(null=True, max_length=200)),
                 ('category', fields.ForeignKeyField('models.Category', source_field='category_id', db_constraint=True, to_field='id', related_name='achievements', on_delete=OnDelete.RESTRICT)),
@@ -151,7 +152,7 @@ class Migration(migrations.Migration):
                 ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='achievements_created', on_delete=OnDelete.SET_NULL)),
                 ('version', fields.IntField(default=1)),
             ],
-            options={'table': 'achievement', 'app': 'models', 'indexes': [Index(fields=['status', 'date']), Index(fields=['status', 'kecamatan_id']), Index(fields=['status', 'level']), Index(fields=['status', 'rank']), Index(fields=['status', 'category_root_id']), Index(fields=['category_id']), Index(fields=['institution_id', 'status']), Index(fields=['desa_id']), Index(fields=['date']), Index(fields=['created_at'])], 'pk_attr': 'id'},
+            options={'table': 'achievement', 'app': 'models', 'indexes': [Index(fields=['status', 'date']), Index(fields=['status', 'kecamatan_id']), Index(fields=['status', 'level']), Index(fields=['status', 'rank']), Index(fields=['status', 'category_root_id']), Index(fields=['category_id']), Index(fields=['institution_id', 'status']), Index(fields=['desa_id']), Index(fields=['date']), Index(fields=['created_at']), Index(fields=['level_order', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(

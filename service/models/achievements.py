@@ -32,6 +32,8 @@ class Achievement(Model):
     event_name = fields.CharField(max_length=300)
     organizer = fields.CharField(max_length=300)
     level = fields.CharEnumField(AchievementLevel, max_length=16)
+    # Position of the level in enum order, so that ordering by level is a plain ORDER BY.
+    level_order = fields.SmallIntField(default=0)
     rank = fields.CharEnumField(AchievementRank, max_length=20)
     rank_label = fields.CharField(max_length=200, null=True)
     category = fields.ForeignKeyField("models.Category", related_name="achievements", on_delete=fields.RESTRICT)
@@ -75,6 +77,7 @@ class Achievement(Model):
             Index(fields=("desa_id",)),
             Index(fields=("date",)),
             Index(fields=("created_at",)),
+            Index(fields=("level_order", "id")),
         )
 
 

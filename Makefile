@@ -1,0 +1,53 @@
+# Two commands set everything up: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ACHIEVEMENTS ?= 600
+
+.PHONY: run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[test]"
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+## Serve the API with demo data on the embedded SQLite database.
+run: $(VENV)/.installed
+	$(BIN)/juara migrate
+	$(BIN)/juara seed-demo --if-empty --achievements $(DEMO_ACHIEVEMENTS)
+	$(BIN)/juara serve --host $(HOST) --port $(PORT)
+
+## The whole suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL is set.
+test: $(VENV)/.installed-test
+	JUARA_TEST_BACKEND=sqlite $(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL run ($$TEST_DATABASE_URL) =="; \
+		JUARA_TEST_BACKEND=postgres $(BIN)/pytest -q; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-sqlite: $(VENV)/.installed-test
+	JUARA_TEST_BACKEND=sqlite $(BIN)/pytest -q
+
+test-postgres: $(VENV)/.installed-test
+	JUARA_TEST_BACKEND=postgres JUARA_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+## Regenerate the committed SDL.
+schema: $(VENV)/.installed
+	$(BIN)/python -m schema.schema > schema/schema.graphql
+
+clean:
+	rm -rf var/ .pytest_cache

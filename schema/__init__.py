@@ -1,0 +1,1 @@
+"""The GraphQL layer: parse, authorize, call service/, shape the output."""

@@ -1,0 +1,20 @@
+"""GraphQL inputs of accounts."""
+
+import strawberry
+
+from schema.accounts.types import RoleEnum
+
+
+@strawberry.input
+class CreateUserInput:
+    username: str
+    password: str
+    full_name: str
+    role: RoleEnum
+    institution_id: strawberry.ID | None = strawberry.field(default=None, description="Required for CONTRIBUTOR.")
+
+
+@strawberry.input
+class ChangePasswordInput:
+    current_password: str
+    new_password: str

@@ -1,0 +1,138 @@
+"""GraphQL types of achievements and their evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.directory.types import CategoryType, InstitutionType, PersonType, load_institution
+from schema.ids import encode_id
+from schema.node import Node
+from schema.regions.types import DesaType, KecamatanType, load_desa, load_kecamatan
+from service.enums import (
+    AchievementLevel,
+    AchievementRank,
+    AchievementStatus,
+    AchieverKind,
+    EvidenceKind,
+)
+from service.models import Achievement, Evidence
+
+if TYPE_CHECKING:
+    from schema.press.types import PressReleaseType
+
+AchievementLevelEnum = strawberry.enum(AchievementLevel, name="AchievementLevel")
+AchievementRankEnum = strawberry.enum(AchievementRank, name="AchievementRank")
+AchievementStatusEnum = strawberry.enum(AchievementStatus, name="AchievementStatus")
+AchieverKindEnum = strawberry.enum(AchieverKind, name="AchieverKind")
+EvidenceKindEnum = strawberry.enum(EvidenceKind, name="EvidenceKind")
+
+
+@strawberry.type(name="Evidence", description="Proof of an achievement: an uploaded file or a URL.")
+class EvidenceType(Node):
+    id: strawberry.ID
+    kind: EvidenceKindEnum
+    url: str | None = strawberry.field(description="For a URL the link; for a file the download path.")
+    file_name: str | None
+    content_type: str | None
+    size: int | None
+    sha256: str | None
+    description: str | None
+    created_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, row: Evidence) -> EvidenceType:
+        is_file = row.kind == EvidenceKind.FILE
+        return cls(
+            id=strawberry.ID(encode_id("Evidence", row.id)),
+            kind=row.kind,
+            url=f"/evidence/{row.id}" if is_file else row.url,
+            file_name=row.file_name,
+            content_type=row.content_type,
+            size=row.size,
+            sha256=row.sha256,
+            description=row.description,
+            created_at=row.created_at,
+        )
+
+
+@strawberry.type(name="Achievement", description="An achievement (prestasi) of a person, team or institution.")
+class AchievementType(Node):
+    id: strawberry.ID
+    title: str
+    event_name: str
+    organizer: str
+    level: AchievementLevelEnum
+    rank: AchievementRankEnum
+    rank_label: str | None
+    date: dt.date
+    location: str | None
+    description: str | None
+    achiever_kind: AchieverKindEnum
+    status: AchievementStatusEnum
+    rejection_reason: str | None
+    submitted_at: dt.datetime | None
+    verified_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int = strawberry.field(description="Increases by one on every change.")
+    _row: strawberry.Private[Achievement]
+
+    @classmethod
+    def from_row(cls, row: Achievement) -> AchievementType:
+        return cls(
+            id=strawberry.ID(encode_id("Achievement", row.id)),
+            title=row.title,
+            event_name=row.event_name,
+            organizer=row.organizer,
+            level=row.level,
+            rank=row.rank,
+            rank_label=row.rank_label,
+            date=row.date,
+            location=row.location,
+            description=row.description,
+            achiever_kind=row.achiever_kind,
+            status=row.status,
+            rejection_reason=row.rejection_reason,
+            submitted_at=row.submitted_at,
+            verified_at=row.verified_at,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            version=row.version,
+            _row=row,
+        )
+
+    @strawberry.field
+    async def category(self, info: strawberry.Info) -> CategoryType:
+        return CategoryType.from_row(await info.context.loaders.category_by_id.load(self._row.category_id))  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def institution(self, info: strawberry.Info) -> InstitutionType:
+        return await load_institution(info, self._row.institution_id)  # type: ignore[attr-defined,return-value]
+
+    @strawberry.field(description="Null for a regency-wide achievement (e.g. an agency's).")
+    async def kecamatan(self, info: strawberry.Info) -> KecamatanType | None:
+        return await load_kecamatan(info, self._row.kecamatan_id)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def desa(self, info: strawberry.Info) -> DesaType | None:
+        return await load_desa(info, self._row.desa_id)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def persons(self, info: strawberry.Info) -> list[PersonType]:
+        return [PersonType.from_row(p) for p in await info.context.loaders.persons_by_achievement_id.load(self._row.id)]
+
+    @strawberry.field
+    async def evidence(self, info: strawberry.Info) -> list[EvidenceType]:
+        return [EvidenceType.from_row(e) for e in await info.context.loaders.evidence_by_achievement_id.load(self._row.id)]
+
+    @strawberry.field
+    async def press_releases(
+        self, info: strawberry.Info
+    ) -> list[Annotated[PressReleaseType, strawberry.lazy("schema.press.types")]]:
+        from schema.press.types import PressReleaseType
+
+        rows = await info.context.loaders.press_releases_by_achievement_id.load(self._row.id)
+        return [PressReleaseType.from_row(r) for r in rows]

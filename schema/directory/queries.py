@@ -1,0 +1,39 @@
+"""Queries over categories and institutions."""
+
+import strawberry
+
+from schema.directory.inputs import InstitutionFilter
+from schema.directory.types import CategoryType, InstitutionType
+from schema.ids import decode_id
+from schema.pagination import Connection, paginate
+from schema.permissions import GATE
+from service.models import Category, Institution
+from service.text import clean
+
+
+@strawberry.type
+class DirectoryQueries:
+    @strawberry.field(permission_classes=GATE, description="Top-level categories, each with its children.")
+    async def categories(self) -> list[CategoryType]:
+        return [CategoryType.from_row(r) for r in await Category.filter(parent_id__isnull=True).order_by("sort_order", "name")]
+
+    @strawberry.field(permission_classes=GATE)
+    async def institutions(
+        self,
+        filter: InstitutionFilter | None = None,  # noqa: A002 - contract name
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[InstitutionType]:
+        qs = Institution.all()
+        if filter is not None:
+            if filter.kind is not None:
+                qs = qs.filter(kind=filter.kind)
+            if filter.kecamatan_id is not None:
+                qs = qs.filter(kecamatan_id=decode_id(filter.kecamatan_id, "Kecamatan", "kecamatanId"))
+            term = clean(filter.search)
+            if term:
+                qs = qs.filter(name__icontains=term[:200])
+        return await paginate(qs.order_by("name", "id"), InstitutionType.from_row,
+                              first=first, after=after, last=last, before=before)

@@ -1,0 +1,74 @@
+"""Per-request DataLoaders, one per relation, so that nested fields cost one query per level, not per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from service import press as press_service
+from service.models import (
+    AchievementPerson,
+    Category,
+    Desa,
+    Evidence,
+    Institution,
+    Kecamatan,
+    Person,
+    PressRelease,
+    User,
+)
+from service.security import Actor
+
+
+async def _by_id(model: Any, keys: Sequence[int]) -> list[Any]:
+    rows = {r.id: r for r in await model.filter(id__in=list(set(keys)))}
+    return [rows.get(k) for k in keys]
+
+
+async def _grouped(model: Any, column: str, keys: Sequence[int], order: str = "id") -> list[list[Any]]:
+    groups: dict[int, list[Any]] = defaultdict(list)
+    for row in await model.filter(**{f"{column}__in": list(set(keys))}).order_by(order):
+        groups[getattr(row, column)].append(row)
+    return [groups.get(k, []) for k in keys]
+
+
+class Loaders:
+    """Named XByYLoader after what they key on; built fresh for every request and after every write."""
+
+    def __init__(self, actor: Actor | None):
+        self.actor = actor
+        self.kecamatan_by_id = DataLoader(lambda keys: _by_id(Kecamatan, keys))
+        self.desa_by_id = DataLoader(lambda keys: _by_id(Desa, keys))
+        self.desa_by_kecamatan_id = DataLoader(lambda keys: _grouped(Desa, "kecamatan_id", keys, "code"))
+        self.category_by_id = DataLoader(lambda keys: _by_id(Category, keys))
+        self.categories_by_parent_id = DataLoader(
+            lambda keys: _grouped(Category, "parent_id", keys, "sort_order")
+        )
+        self.institution_by_id = DataLoader(lambda keys: _by_id(Institution, keys))
+        self.institutions_by_parent_id = DataLoader(lambda keys: _grouped(Institution, "parent_id", keys, "name"))
+        self.person_by_id = DataLoader(lambda keys: _by_id(Person, keys))
+        self.persons_by_achievement_id = DataLoader(self._persons_by_achievement)
+        self.evidence_by_achievement_id = DataLoader(lambda keys: _grouped(Evidence, "achievement_id", keys))
+        self.press_releases_by_achievement_id = DataLoader(self._press_by_achievement)
+        self.user_by_id = DataLoader(lambda keys: _by_id(User, keys))
+
+    async def _persons_by_achievement(self, keys: Sequence[int]) -> list[list[Person]]:
+        links = await AchievementPerson.filter(achievement_id__in=list(set(keys))).order_by("id").values_list(
+            "achievement_id", "person_id"
+        )
+        persons = {p.id: p for p in await Person.filter(id__in=list({pid for _, pid in links}))} if links else {}
+        groups: dict[int, list[Person]] = defaultdict(list)
+        for aid, pid in links:
+            if pid in persons:
+                groups[aid].append(persons[pid])
+        return [groups.get(k, []) for k in keys]
+
+    async def _press_by_achievement(self, keys: Sequence[int]) -> list[list[PressRelease]]:
+        qs = press_service.visible_releases(self.actor).filter(achievement_id__in=list(set(keys))).order_by("id")
+        groups: dict[int, list[PressRelease]] = defaultdict(list)
+        for row in await qs:
+            groups[row.achievement_id].append(row)  # type: ignore[attr-defined]
+        return [groups.get(k, []) for k in keys]

@@ -1,0 +1,122 @@
+"""Relay cursor connections over a queryset: first/after and last/before, totalCount, capped page size."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from service.errors import UserErrorCode, UserInputError
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+NodeT = TypeVar("NodeT")
+
+
+class PaginationError(UserInputError):
+    """A bad first/last/cursor: reported as a top-level error on the field."""
+
+
+def _encode_cursor(offset: int) -> str:
+    return base64.b64encode(f"cursor:{offset}".encode()).decode("ascii")
+
+
+def _decode_cursor(cursor: str, name: str) -> int:
+    try:
+        raw = base64.b64decode(cursor.encode("ascii"), validate=True).decode("ascii")
+        prefix, _, num = raw.partition(":")
+        if prefix != "cursor" or not num.isdigit() or len(num) > 12:
+            raise ValueError
+        return int(num)
+    except (binascii.Error, UnicodeError, ValueError):
+        raise PaginationError.one(name, UserErrorCode.INVALID, f"Kursor '{cursor[:40]}' tidak sah.") from None
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
+
+
+@strawberry.type
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    _queryset: strawberry.Private[Any]
+    _total: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="How many items the whole list holds, across every page.")
+    async def total_count(self) -> int:
+        if self._total is None:
+            self._total = await self._queryset.count()
+        return self._total
+
+
+def check_page_args(first: int | None, last: int | None) -> None:
+    for name, value in (("first", first), ("last", last)):
+        if value is None:
+            continue
+        if value < 0:
+            raise PaginationError.one(name, UserErrorCode.INVALID, f"'{name}' tidak boleh negatif.")
+        if value > MAX_PAGE:
+            raise PaginationError.one(
+                name, UserErrorCode.TOO_LARGE, f"'{name}' paling banyak {MAX_PAGE}; minta halaman berikutnya dengan 'after'."
+            )
+
+
+async def paginate(
+    queryset: Any,
+    convert: Callable[[Any], Any],
+    *,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection:
+    check_page_args(first, last)
+    start = _decode_cursor(after, "after") + 1 if after else 0
+    upper = _decode_cursor(before, "before") if before else None
+    total: int | None = None
+    if last is not None and first is None:
+        if upper is None:
+            total = await queryset.count()
+            upper = total
+        offset = max(start, upper - last)
+        limit = max(0, upper - offset)
+        rows = await queryset.offset(offset).limit(limit) if limit else []
+        has_next = upper < (total if total is not None else upper + 1) if before else False
+        has_previous = offset > 0
+    else:
+        size = DEFAULT_PAGE if first is None else first
+        if upper is not None:
+            size = max(0, min(size, upper - start))
+        offset = start
+        rows = list(await queryset.offset(offset).limit(size + 1)) if size else []
+        has_next = len(rows) > size
+        rows = rows[:size]
+        if upper is not None and not has_next:
+            has_next = True if before else False
+        has_previous = offset > 0
+    edges = [Edge(cursor=_encode_cursor(offset + i), node=convert(row)) for i, row in enumerate(rows)]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next,
+            has_previous_page=has_previous,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        _queryset=queryset,
+        _total=total,
+    )

@@ -1,0 +1,76 @@
+"""GraphQL types of press releases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from schema.ids import encode_id
+from schema.node import Node
+from service.enums import PressReleaseStatus
+from service.models import PressRelease
+
+if TYPE_CHECKING:
+    from schema.achievements.types import AchievementType
+
+PressReleaseStatusEnum = strawberry.enum(PressReleaseStatus, name="PressReleaseStatus")
+
+
+@strawberry.enum(name="PressReleaseFormat")
+class PressReleaseFormat(Enum):
+    MARKDOWN = "MARKDOWN"
+    HTML = "HTML"
+    TEXT = "TEXT"
+
+
+@strawberry.type(name="PressRelease", description="A news article drafted from achievements for the IKP editors.")
+class PressReleaseType(Node):
+    id: strawberry.ID
+    title: str
+    status: PressReleaseStatusEnum
+    version: int
+    template: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    published_at: dt.datetime | None
+    needs_review_reason: str | None = strawberry.field(
+        description="Set when the achievement was corrected or its verification withdrawn after drafting."
+    )
+    _row: strawberry.Private[PressRelease]
+
+    @classmethod
+    def from_row(cls, row: PressRelease) -> PressReleaseType:
+        return cls(
+            id=strawberry.ID(encode_id("PressRelease", row.id)),
+            title=row.title,
+            status=row.status,
+            version=row.version,
+            template=row.template,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            published_at=row.published_at,
+            needs_review_reason=row.needs_review_reason,
+            _row=row,
+        )
+
+    @strawberry.field
+    def body(self, format: PressReleaseFormat = PressReleaseFormat.MARKDOWN) -> str:  # noqa: A002 - contract name
+        from service.press import render_body
+
+        return render_body(self._row.body, format.value)
+
+    @strawberry.field(description="Null for a roundup covering several achievements.")
+    async def achievement(
+        self, info: strawberry.Info
+    ) -> Annotated[AchievementType, strawberry.lazy("schema.achievements.types")] | None:
+        from schema.achievements.types import AchievementType
+        from service.achievements import get_visible
+
+        aid = self._row.achievement_id  # type: ignore[attr-defined]
+        if aid is None:
+            return None
+        row = await get_visible(info.context.actor, aid)
+        return AchievementType.from_row(row) if row else None

@@ -1,0 +1,257 @@
+"""Accounts: password hashing, bearer tokens, login throttling, users and roles."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from tortoise.transactions import in_transaction
+
+from service import audit
+from service.config import get_settings
+from service.db import execute
+from service.enums import Role
+from service.errors import Forbidden, Problems, UserErrorCode, UserInputError
+from service.models import AuthToken, Institution, LoginThrottle, User
+from service.security import Actor
+
+_hasher = PasswordHasher()
+# Verified against when the username does not exist, so both paths cost the same.
+_DUMMY_HASH = _hasher.hash("juara-dummy-password-for-timing")
+
+MIN_PASSWORD_LENGTH = 10
+LOGIN_FAILED_MESSAGE = "Nama pengguna atau kata sandi salah."
+RATE_LIMITED_MESSAGE = "Terlalu banyak percobaan masuk yang gagal. Coba lagi dalam {minutes} menit."
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def actor_for(user: User, institution_path: str | None, token_id: int | None = None) -> Actor:
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        institution_id=user.institution_id,  # type: ignore[attr-defined]
+        institution_path=institution_path,
+        token_id=token_id,
+    )
+
+
+async def issue_token(user: User, connection=None) -> str:
+    token = secrets.token_urlsafe(32)  # 256 bits
+    await AuthToken.create(
+        token_hash=hash_token(token),
+        user=user,
+        expires_at=now() + dt.timedelta(hours=get_settings().token_ttl_hours),
+        using_db=connection,
+    )
+    return token
+
+
+async def authenticate(token: str | None) -> Actor | None:
+    """The actor behind a bearer token, or None when it is unknown, expired, revoked or its user inactive."""
+    if not token:
+        return None
+    row = (
+        await AuthToken.filter(
+            token_hash=hash_token(token), revoked_at__isnull=True, expires_at__gt=now(), user__is_active=True
+        )
+        .select_related("user", "user__institution")
+        .first()
+    )
+    if row is None:
+        return None
+    user = row.user
+    path = user.institution.path if user.institution_id else None  # type: ignore[attr-defined]
+    return actor_for(user, path, row.id)
+
+
+# --- login throttling, counted in the database so every worker sees the same numbers ----------
+
+async def _locked_for(keys: list[str]) -> dt.datetime | None:
+    rows = await LoginThrottle.filter(key__in=keys, locked_until__gt=now()).values_list("locked_until", flat=True)
+    return max(rows) if rows else None
+
+
+async def _count_failure(key: str, limit: int) -> int:
+    s = get_settings()
+    t = now()
+    window_start = t - dt.timedelta(seconds=s.login_window_seconds)
+    # One statement: a new window starts when the old one has passed, otherwise the counter grows.
+    await execute(
+        "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?, 1, ?, NULL) "
+        "ON CONFLICT (key) DO UPDATE SET "
+        "failures = CASE WHEN login_throttle.window_start < ? THEN 1 ELSE login_throttle.failures + 1 END, "
+        "window_start = CASE WHEN login_throttle.window_start < ? THEN ? ELSE login_throttle.window_start END",
+        [key, t, window_start, window_start, t],
+    )
+    row = await LoginThrottle.get(key=key)
+    if row.failures >= limit:
+        await LoginThrottle.filter(key=key).update(
+            locked_until=t + dt.timedelta(seconds=s.login_lockout_seconds)
+        )
+    return row.failures
+
+
+async def login(username: str, password: str, client_ip: str | None = None) -> tuple[str, User]:
+    s = get_settings()
+    username = (username or "").strip()
+    user_key = f"user:{username.lower()}"
+    keys = [user_key] + ([f"ip:{client_ip}"] if client_ip else [])
+    locked = await _locked_for(keys)
+    if locked is not None:
+        minutes = max(1, int((locked - now()).total_seconds() // 60) + 1)
+        raise UserInputError.one(None, UserErrorCode.RATE_LIMITED, RATE_LIMITED_MESSAGE.format(minutes=minutes))
+
+    user = await User.filter(username=username).first()
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
+    if not ok or user is None or not user.is_active:
+        failures = await _count_failure(user_key, s.login_max_failures)
+        if client_ip:
+            await _count_failure(f"ip:{client_ip}", s.login_ip_max_failures)
+        # Slow down repeated failures before the lockout refuses them outright.
+        if failures > 2:
+            await asyncio.sleep(min(0.1 * (failures - 2), 1.0))
+        raise UserInputError.one(None, UserErrorCode.INVALID, LOGIN_FAILED_MESSAGE)
+
+    await LoginThrottle.filter(key=user_key).delete()
+    async with in_transaction() as conn:
+        token = await issue_token(user, conn)
+        await audit.record(actor_for(user, None), "login", "User", user.id, connection=conn)
+    return token, user
+
+
+async def logout(actor: Actor) -> bool:
+    if actor.token_id is None:
+        return False
+    async with in_transaction() as conn:
+        n = await AuthToken.filter(id=actor.token_id, revoked_at__isnull=True).using_db(conn).update(revoked_at=now())
+        await audit.record(actor, "logout", "User", actor.user_id, connection=conn)
+    return n > 0
+
+
+def validate_password(problems: Problems, password: str, field: str = "password") -> None:
+    if not password:
+        problems.add(field, UserErrorCode.REQUIRED, "Kata sandi wajib diisi.")
+    elif len(password) < MIN_PASSWORD_LENGTH:
+        problems.add(field, UserErrorCode.INVALID, f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+
+
+async def create_user(
+    actor: Actor | None,
+    *,
+    username: str,
+    password: str,
+    full_name: str,
+    role: Role,
+    institution_id: int | None = None,
+) -> User:
+    if actor is not None and not actor.is_admin:
+        raise Forbidden()
+    problems = Problems()
+    username = (username or "").strip()
+    full_name = (full_name or "").strip()
+    if not username:
+        problems.add("username", UserErrorCode.REQUIRED, "Nama pengguna wajib diisi.")
+    elif len(username) > 64 or not all(c.isalnum() or c in "._-" for c in username):
+        problems.add(
+            "username", UserErrorCode.INVALID,
+            "Nama pengguna hanya boleh berisi huruf, angka, titik, garis bawah, atau tanda hubung (maks. 64).",
+        )
+    elif await User.filter(username=username).exists():
+        problems.add("username", UserErrorCode.DUPLICATE, f"Nama pengguna '{username}' sudah dipakai.")
+    if not full_name:
+        problems.add("fullName", UserErrorCode.REQUIRED, "Nama lengkap wajib diisi.")
+    validate_password(problems, password)
+    institution = None
+    if institution_id is not None:
+        institution = await Institution.filter(id=institution_id).first()
+        if institution is None:
+            problems.add("institutionId", UserErrorCode.NOT_FOUND, "Instansi tidak ditemukan.")
+    elif role == Role.CONTRIBUTOR:
+        problems.add("institutionId", UserErrorCode.REQUIRED, "Kontributor wajib terhubung dengan satu instansi.")
+    problems.raise_if_any()
+    async with in_transaction() as conn:
+        user = await User.create(
+            username=username,
+            password_hash=hash_password(password),
+            full_name=full_name,
+            role=role,
+            institution=institution,
+            using_db=conn,
+        )
+        await audit.record(
+            actor, "user.create", "User", user.id,
+            after={"username": username, "fullName": full_name, "role": role, "institutionId": institution_id},
+            connection=conn,
+        )
+    return user
+
+
+async def change_password(actor: Actor, current_password: str, new_password: str) -> None:
+    user = await User.get(id=actor.user_id)
+    problems = Problems()
+    if not verify_password(user.password_hash, current_password or ""):
+        problems.add("currentPassword", UserErrorCode.INVALID, "Kata sandi lama salah.")
+    validate_password(problems, new_password, "newPassword")
+    problems.raise_if_any()
+    async with in_transaction() as conn:
+        await User.filter(id=user.id).using_db(conn).update(
+            password_hash=hash_password(new_password), password_changed_at=now()
+        )
+        # Every session of the user ends: a stolen token dies with the old password.
+        await AuthToken.filter(user_id=user.id, revoked_at__isnull=True).using_db(conn).update(revoked_at=now())
+        await audit.record(actor, "user.change_password", "User", user.id, connection=conn)
+
+
+async def set_user_active(actor: Actor, user_id: int, active: bool) -> User:
+    if not actor.is_admin:
+        raise Forbidden()
+    user = await User.filter(id=user_id).first()
+    if user is None:
+        raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Pengguna tidak ditemukan.")
+    if user.id == actor.user_id and not active:
+        raise UserInputError.one("id", UserErrorCode.INVALID, "Anda tidak dapat menonaktifkan akun Anda sendiri.")
+    async with in_transaction() as conn:
+        await User.filter(id=user.id).using_db(conn).update(is_active=active)
+        if not active:
+            await AuthToken.filter(user_id=user.id, revoked_at__isnull=True).using_db(conn).update(revoked_at=now())
+        await audit.record(
+            actor, "user.activate" if active else "user.deactivate", "User", user.id,
+            before={"isActive": user.is_active}, after={"isActive": active}, connection=conn,
+        )
+    user.is_active = active
+    return user
+
+
+async def ensure_bootstrap_admin() -> User | None:
+    """Create the administrator named by JUARA_ADMIN_USERNAME/PASSWORD when no administrator exists."""
+    s = get_settings()
+    if not s.admin_username or not s.admin_password:
+        return None
+    if await User.filter(role=Role.ADMIN).exists():
+        return None
+    return await create_user(
+        None, username=s.admin_username, password=s.admin_password, full_name="Administrator", role=Role.ADMIN
+    )

@@ -1,0 +1,63 @@
+"""The composition root: the Starlette app, its lifespan and routes; the one place that imports schema/."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from service import accounts, db
+from service.config import get_settings
+from service.logs import configure_logging
+
+log = logging.getLogger("juara.app")
+
+
+async def healthz(request: Request) -> JSONResponse:
+    try:
+        await db.ping()
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        log.warning("health check failed", extra={"error": type(exc).__name__})
+        return JSONResponse({"status": "unhealthy", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": db.dialect()})
+
+
+def create_app(manage_database: bool = True) -> Starlette:
+    from schema.schema import build_schema
+    from schema.view import JuaraGraphQL
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await db.init_db()
+            await accounts.ensure_bootstrap_admin()
+            log.info("ready", extra={"database": db.dialect()})
+        yield
+        if manage_database:
+            await db.close_db()
+
+    graphql_app = JuaraGraphQL(
+        build_schema(),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=True,
+    )
+    routes = [
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)
+
+
+def __getattr__(name: str):
+    # `service.app:app` for uvicorn, built on first access so that importing this module stays cheap.
+    if name == "app":
+        return create_app()
+    raise AttributeError(name)

@@ -1,0 +1,61 @@
+"""Writing audit events, always inside the transaction of the change they record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+from typing import Any
+
+from service.models import AuditEvent
+from service.security import Actor
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+# Fields never copied into the audit trail: personal data and secrets.
+_REDACTED = {"password", "password_hash", "nik", "birth_date", "phone", "token_hash"}
+
+
+def snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in fields:
+        if name in _REDACTED:
+            continue
+        out[name] = _plain(getattr(obj, name, None))
+    return out
+
+
+async def record(
+    actor: Actor | None,
+    action: str,
+    target_type: str,
+    target_id: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    connection: Any = None,
+) -> AuditEvent:
+    redacted_before = {k: v for k, v in (before or {}).items() if k not in _REDACTED} if before else None
+    redacted_after = {k: v for k, v in (after or {}).items() if k not in _REDACTED} if after else None
+    return await AuditEvent.create(
+        actor_id=actor.user_id if actor else None,
+        actor_username=actor.username if actor else None,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id) if target_id is not None else None,
+        before=_plain(redacted_before),
+        after=_plain(redacted_after),
+        using_db=connection,
+    )

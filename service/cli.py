@@ -1,0 +1,159 @@
+"""The `juara` command: migrate, serve, seed-demo, create-user, import."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from service.config import get_settings
+
+app = typer.Typer(help="Purbalingga Juara: registry of achievements.", no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code=1)
+
+
+def run_db(work: Callable[[], Awaitable[Any]], *, migrate: bool = False) -> Any:
+    """Run async work with the database open; failures are one clear line, not a traceback."""
+    from service import db
+
+    async def main() -> Any:
+        try:
+            if migrate:
+                await db.run_migrations()
+            else:
+                await db.init_db()
+            return await work()
+        finally:
+            await db.close_db()
+
+    try:
+        return asyncio.run(main())
+    except db.DatabaseConfigError as exc:
+        _fail(str(exc))
+    except (OSError, ConnectionError) as exc:
+        _fail(f"cannot reach the database at {_safe_url()}: {exc.strerror or exc}")
+    except Exception as exc:  # noqa: BLE001 - the CLI reports any failure as one line
+        if type(exc).__module__.startswith(("asyncpg", "tortoise", "sqlite3", "aiosqlite")):
+            _fail(f"database error ({type(exc).__name__}): {exc}")
+        raise
+
+
+def _safe_url() -> str:
+    url = get_settings().database_url
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        creds, host = rest.rsplit("@", 1)
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}@{host}"
+    return url
+
+
+@app.command()
+def migrate() -> None:
+    """Apply migrations and load reference data (kecamatan, desa, categories, points); idempotent."""
+    from service import accounts
+
+    async def work() -> None:
+        admin = await accounts.ensure_bootstrap_admin()
+        if admin:
+            console.print(f"created administrator [bold]{admin.username}[/]")
+
+    run_db(work, migrate=True)
+    console.print(f"[green]database is up to date[/] ({_safe_url()})")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, max=32, help="Worker processes."),
+) -> None:
+    """Serve the GraphQL API (uvicorn)."""
+    import uvicorn
+
+    from service import db
+
+    async def check() -> None:
+        await db.ping()
+
+    run_db(check)
+    console.print(f"serving http://{host}:{port}/graphql ({workers} worker{'s' if workers > 1 else ''})")
+    uvicorn.run("service.app:app", host=host, port=port, workers=workers, log_level="warning",
+                proxy_headers=False, access_log=False)
+
+
+@app.command("seed-demo")
+def seed_demo(
+    achievements: int = typer.Option(600, "--achievements", "-n", min=0, help="How many achievements to make."),
+    if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when the database already holds data."),
+) -> None:
+    """Fill the database with a realistic, clearly fictitious demo data set."""
+    from service import demo
+
+    result = run_db(lambda: demo.seed_demo(achievements, if_empty=if_empty, console=console), migrate=True)
+    if result is None:
+        console.print("database already holds data; demo data not added")
+        return
+    demo.print_logins(result, console)
+
+
+@app.command("create-user")
+def create_user(
+    username: str = typer.Argument(..., help="Login name."),
+    role: str = typer.Option("CONTRIBUTOR", help="ADMIN, VERIFIER, EDITOR or CONTRIBUTOR."),
+    full_name: str = typer.Option(None, "--full-name", help="Full name (defaults to the username)."),
+    institution: str = typer.Option(None, help="Institution name (required for CONTRIBUTOR)."),
+    password: str = typer.Option(None, help="Password; asked for when omitted (or JUARA_NEW_PASSWORD)."),
+) -> None:
+    """Create an account."""
+    from service import accounts
+    from service.enums import Role
+    from service.errors import UserInputError
+    from service.models import Institution
+
+    try:
+        role_value = Role(role.upper())
+    except ValueError:
+        _fail(f"unknown role {role!r}; use one of {', '.join(r.value for r in Role)}")
+    secret = password or os.environ.get("JUARA_NEW_PASSWORD") or (
+        getpass.getpass("Password: ") if sys.stdin.isatty() else None
+    )
+    if not secret:
+        _fail("a password is required (--password, JUARA_NEW_PASSWORD, or type it when asked)")
+
+    async def work():
+        inst_id = None
+        if institution:
+            inst = await Institution.filter(name=institution).first()
+            if inst is None:
+                _fail(f"institution {institution!r} not found")
+            inst_id = inst.id
+        try:
+            return await accounts.create_user(
+                None, username=username, password=secret, full_name=full_name or username, role=role_value,
+                institution_id=inst_id,
+            )
+        except UserInputError as exc:
+            _fail("; ".join(p.message for p in exc.problems))
+
+    user = run_db(work)
+    console.print(f"created {user.role} [bold]{user.username}[/]")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

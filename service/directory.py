@@ -1,0 +1,226 @@
+"""Institutions, persons and categories: who achieves, and in which field."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from tortoise.transactions import in_transaction
+
+from service import audit
+from service.enums import InstitutionKind
+from service.errors import Forbidden, Problems, UserErrorCode
+from service.models import Category, Desa, Institution, Kecamatan, Person
+from service.security import Actor
+from service.text import clean, initials, required_text, today_wib
+
+
+def slugify(text: str) -> str:
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", norm).strip("-") or "kategori"
+
+
+def can_act_for(actor: Actor | None, institution: Institution) -> bool:
+    """ADMIN acts everywhere; a CONTRIBUTOR for its own institution and those below it."""
+    if actor is None:
+        return False
+    if actor.is_admin:
+        return True
+    return actor.covers_path(institution.path)
+
+
+def can_see_private(actor: Actor | None, person: Person, institution_path: str | None) -> bool:
+    """NIK, birth date and phone: staff and the person's own institution (or those above it)."""
+    if actor is None:
+        return False
+    if actor.is_staff:
+        return True
+    return actor.covers_path(institution_path)
+
+
+def public_person_name(actor: Actor | None, person: Person, institution_path: str | None) -> str:
+    """The full name only with publication consent, unless the caller is staff or the own institution."""
+    if person.publication_consent or can_see_private(actor, person, institution_path):
+        return person.name
+    return initials(person.name)
+
+
+async def resolve_region(
+    problems: Problems, kecamatan_id: int | None, desa_id: int | None, *, field_prefix: str = ""
+) -> tuple[Kecamatan | None, Desa | None]:
+    kecamatan = desa = None
+    if kecamatan_id is not None:
+        kecamatan = await Kecamatan.filter(id=kecamatan_id).first()
+        if kecamatan is None:
+            problems.add(f"{field_prefix}kecamatanId", UserErrorCode.NOT_FOUND, "Kecamatan tidak ditemukan.")
+    if desa_id is not None:
+        desa = await Desa.filter(id=desa_id).first()
+        if desa is None:
+            problems.add(f"{field_prefix}desaId", UserErrorCode.NOT_FOUND, "Desa/kelurahan tidak ditemukan.")
+        elif kecamatan is not None and desa.kecamatan_id != kecamatan.id:  # type: ignore[attr-defined]
+            problems.add(
+                f"{field_prefix}desaId", UserErrorCode.INVALID,
+                f"Desa/kelurahan {desa.name} tidak berada di Kecamatan {kecamatan.name}.",
+            )
+        elif kecamatan is None and kecamatan_id is None:
+            kecamatan = await Kecamatan.get(id=desa.kecamatan_id)  # type: ignore[attr-defined]
+    return kecamatan, desa
+
+
+async def create_institution(
+    actor: Actor,
+    *,
+    name: str,
+    kind: InstitutionKind,
+    kecamatan_id: int | None = None,
+    desa_id: int | None = None,
+    parent_id: int | None = None,
+) -> Institution:
+    if not actor.is_admin:
+        raise Forbidden()
+    problems = Problems()
+    name_clean = required_text(problems, "name", "Nama instansi", name, 200)
+    kecamatan, desa = await resolve_region(problems, kecamatan_id, desa_id)
+    parent = None
+    if parent_id is not None:
+        parent = await Institution.filter(id=parent_id).first()
+        if parent is None:
+            problems.add("parentId", UserErrorCode.NOT_FOUND, "Instansi induk tidak ditemukan.")
+    if name_clean and await Institution.filter(name=name_clean, parent_id=parent_id).exists():
+        problems.add("name", UserErrorCode.DUPLICATE, f"Instansi '{name_clean}' sudah terdaftar.")
+    problems.raise_if_any()
+    async with in_transaction() as conn:
+        inst = await Institution.create(
+            name=name_clean, kind=kind, kecamatan=kecamatan, desa=desa, parent=parent, path="/", using_db=conn
+        )
+        inst.path = f"{parent.path if parent else '/'}{inst.id}/"
+        await Institution.filter(id=inst.id).using_db(conn).update(path=inst.path)
+        await audit.record(
+            actor, "institution.create", "Institution", inst.id,
+            after={"name": inst.name, "kind": kind, "kecamatanId": kecamatan_id, "desaId": desa_id,
+                   "parentId": parent_id},
+            connection=conn,
+        )
+    return inst
+
+
+async def create_category(actor: Actor, *, name: str, parent_id: int | None = None) -> Category:
+    if not actor.is_admin:
+        raise Forbidden()
+    problems = Problems()
+    name_clean = required_text(problems, "name", "Nama kategori", name, 120)
+    parent = None
+    if parent_id is not None:
+        parent = await Category.filter(id=parent_id).first()
+        if parent is None:
+            problems.add("parentId", UserErrorCode.NOT_FOUND, "Kategori induk tidak ditemukan.")
+        elif parent.parent_id is not None:  # type: ignore[attr-defined]
+            problems.add("parentId", UserErrorCode.INVALID, "Kategori hanya boleh dua tingkat: pilih kategori utama.")
+    slug = None
+    if name_clean:
+        slug = slugify(name_clean)
+        if await Category.filter(name=name_clean, parent_id=parent_id).exists():
+            problems.add("name", UserErrorCode.DUPLICATE, f"Kategori '{name_clean}' sudah ada.")
+        elif await Category.filter(slug=slug).exists():
+            slug = slugify(f"{parent.slug if parent else ''} {name_clean}")
+            if await Category.filter(slug=slug).exists():
+                problems.add("name", UserErrorCode.DUPLICATE, f"Kategori '{name_clean}' sudah ada.")
+    problems.raise_if_any()
+    async with in_transaction() as conn:
+        order = await Category.filter(parent_id=parent_id).using_db(conn).count()
+        cat = await Category.create(name=name_clean, slug=slug, parent=parent, sort_order=order, using_db=conn)
+        await audit.record(
+            actor, "category.create", "Category", cat.id,
+            after={"name": cat.name, "slug": slug, "parentId": parent_id}, connection=conn,
+        )
+    return cat
+
+
+async def create_person(
+    actor: Actor,
+    *,
+    name: str,
+    publication_consent: bool,
+    institution_id: int | None = None,
+    kecamatan_id: int | None = None,
+    desa_id: int | None = None,
+    nik: str | None = None,
+    birth_date=None,
+    phone: str | None = None,
+) -> Person:
+    problems = Problems()
+    name_clean = required_text(problems, "name", "Nama", name, 200)
+    institution = None
+    if institution_id is not None:
+        institution = await Institution.filter(id=institution_id).first()
+        if institution is None:
+            problems.add("institutionId", UserErrorCode.NOT_FOUND, "Instansi tidak ditemukan.")
+        elif not can_act_for(actor, institution):
+            raise Forbidden("Anda hanya dapat mendaftarkan orang untuk instansi Anda sendiri.")
+    elif not actor.is_admin:
+        problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
+    kecamatan, desa = await resolve_region(problems, kecamatan_id, desa_id)
+    nik_clean = clean(nik)
+    if nik_clean and not (len(nik_clean) == 16 and nik_clean.isdigit()):
+        problems.add("nik", UserErrorCode.INVALID, "NIK harus terdiri dari 16 angka.")
+    if birth_date is not None and birth_date > today_wib():
+        problems.add("birthDate", UserErrorCode.INVALID, "Tanggal lahir tidak boleh di masa depan.")
+    phone_clean = clean(phone)
+    if phone_clean and not all(c.isdigit() or c in "+- " for c in phone_clean):
+        problems.add("phone", UserErrorCode.INVALID, "Nomor telepon hanya boleh berisi angka, spasi, + atau -.")
+    problems.raise_if_any()
+    if kecamatan is None and institution is not None:
+        kecamatan_id = institution.kecamatan_id  # type: ignore[attr-defined]
+        desa_id = desa_id or institution.desa_id  # type: ignore[attr-defined]
+    async with in_transaction() as conn:
+        person = await Person.create(
+            name=name_clean,
+            institution=institution,
+            kecamatan_id=kecamatan.id if kecamatan else kecamatan_id,
+            desa_id=desa.id if desa else desa_id,
+            publication_consent=publication_consent,
+            nik=nik_clean,
+            birth_date=birth_date,
+            phone=phone_clean,
+            using_db=conn,
+        )
+        await audit.record(
+            actor, "person.create", "Person", person.id,
+            after={"institutionId": institution_id, "publicationConsent": publication_consent},
+            connection=conn,
+        )
+    return person
+
+
+async def category_with_descendants(category_id: int) -> list[int]:
+    rows = await Category.all().values_list("id", "parent_id")
+    children: dict[int | None, list[int]] = {}
+    for cid, pid in rows:
+        children.setdefault(pid, []).append(cid)
+    out, stack = [], [category_id]
+    while stack:
+        cid = stack.pop()
+        out.append(cid)
+        stack.extend(children.get(cid, []))
+    return out
+
+
+async def visible_person(actor: Actor | None, person_id: int) -> Person | None:
+    """A person is visible to staff, to its own institution's contributors, and to anyone once it appears
+    in a verified achievement (with its name masked without consent)."""
+    from service.enums import AchievementStatus
+    from service.models import AchievementPerson
+
+    person = await Person.filter(id=person_id).first()
+    if person is None:
+        return None
+    if actor is not None and actor.is_staff:
+        return person
+    if actor is not None and person.institution_id is not None:  # type: ignore[attr-defined]
+        inst = await Institution.get(id=person.institution_id)  # type: ignore[attr-defined]
+        if actor.covers_path(inst.path):
+            return person
+    public = await AchievementPerson.filter(
+        person_id=person_id, achievement__status=AchievementStatus.VERIFIED
+    ).exists()
+    return person if public else None

@@ -1,0 +1,25 @@
+"""What follows a change of an achievement, inside the same transaction: press drafts, aggregates, flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.enums import AchievementStatus
+from service.models import Achievement
+from service.security import Actor
+
+
+async def achievement_changed(
+    new: Achievement, old: Achievement | None, conn: Any, actor: Actor | None = None
+) -> None:
+    from service import press
+
+    old_status = AchievementStatus(old.status) if old is not None else None
+    new_status = AchievementStatus(new.status)
+    if new_status == AchievementStatus.VERIFIED and old_status != AchievementStatus.VERIFIED:
+        await press.draft_on_verification(new, actor, conn)
+    elif old_status == AchievementStatus.VERIFIED:
+        if new_status != AchievementStatus.VERIFIED:
+            await press.flag_releases(new.id, "Verifikasi prestasi ini telah dicabut; jangan terbitkan rilis ini.", conn)
+        else:
+            await press.flag_releases(new.id, "Data prestasi telah dikoreksi setelah rilis ini dibuat; periksa ulang.", conn)

@@ -10,6 +10,7 @@ from service.models.achievements import (
     PointsRank,
 )
 from service.models.audit import AuditEvent
+from service.models.imports import DuplicateHint, ImportBatch
 from service.models.institutions import Institution, Person
 from service.models.press import PressRelease, PressReleaseRevision
 from service.models.regions import Desa, Kecamatan
@@ -21,7 +22,9 @@ __all__ = [
     "AuthToken",
     "Category",
     "Desa",
+    "DuplicateHint",
     "Evidence",
+    "ImportBatch",
     "Institution",
     "Kecamatan",
     "LoginThrottle",

@@ -1,0 +1,45 @@
+"""Spreadsheet imports (one row per imported file) and the duplicate hints found between achievements."""
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+
+class ImportBatch(Model):
+    """A committed spreadsheet import; its SHA-256 refuses the same file a second time."""
+
+    id = fields.IntField(primary_key=True)
+    sha256 = fields.CharField(max_length=64, unique=True)
+    file_name = fields.CharField(max_length=255)
+    institution = fields.ForeignKeyField("models.Institution", related_name="import_batches", on_delete=fields.RESTRICT)
+    row_count = fields.IntField(default=0)
+    created_count = fields.IntField(default=0)
+    persons_created = fields.IntField(default=0)
+    created_by = fields.ForeignKeyField(
+        "models.User", related_name="import_batches", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "import_batch"
+        ordering = ["-id"]
+
+
+class DuplicateHint(Model):
+    """Two achievements that look like the same win: `achievement` is the newer entry, `original` the older."""
+
+    id = fields.IntField(primary_key=True)
+    achievement = fields.ForeignKeyField(
+        "models.Achievement", related_name="duplicate_hints", on_delete=fields.CASCADE
+    )
+    original = fields.ForeignKeyField(
+        "models.Achievement", related_name="duplicated_by_hints", on_delete=fields.CASCADE
+    )
+    reason = fields.CharField(max_length=24)
+    score = fields.SmallIntField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "duplicate_hint"
+        unique_together = (("achievement", "original", "reason"),)
+        indexes = (Index(fields=("original_id",)),)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('score', fields.SmallIntField()),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'duplicate_hint', 'app': 'models', 'unique_together': (('achievement', 'original', 'reason'),), 'indexes': [Index(fields=['original_id'])], 'pk_attr': 'id', 'table_description': 'Two achievements that look like the same win: `achievement` is the newer entry, `original` the older.'},
+            options={'table': 'duplicate_hint', 'app': 'models', 'unique_together': (('achievement', 'original', 'reason'),), 'indexes': [Index(fields=['original_id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('created_by', fields.ForeignKeyField('models.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='import_batches', on_delete=OnDelete.SET_NULL)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'import_batch', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A committed spreadsheet import; its SHA-256 refuses the same file a second time.'},
+            options={'table': 'import_batch', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
     ]

@@ -5,9 +5,8 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 
 
+# A committed spreadsheet import; the SHA-256 of the file refuses the same file a second time.
 class ImportBatch(Model):
-    """A committed spreadsheet import; its SHA-256 refuses the same file a second time."""
-
     id = fields.IntField(primary_key=True)
     sha256 = fields.CharField(max_length=64, unique=True)
     file_name = fields.CharField(max_length=255)
@@ -25,9 +24,8 @@ class ImportBatch(Model):
         ordering = ["-id"]
 
 
+# Two achievements that look like the same win: `achievement` is the newer entry, `original` the older.
 class DuplicateHint(Model):
-    """Two achievements that look like the same win: `achievement` is the newer entry, `original` the older."""
-
     id = fields.IntField(primary_key=True)
     achievement = fields.ForeignKeyField(
         "models.Achievement", related_name="duplicate_hints", on_delete=fields.CASCADE

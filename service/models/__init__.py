@@ -14,10 +14,13 @@ from service.models.imports import DuplicateHint, ImportBatch
 from service.models.institutions import Institution, Person
 from service.models.press import PressRelease, PressReleaseRevision
 from service.models.regions import Desa, Kecamatan
+from service.models.stats import AchievementStatDaily, AchievementStatInstitution
 
 __all__ = [
     "Achievement",
     "AchievementPerson",
+    "AchievementStatDaily",
+    "AchievementStatInstitution",
     "AuditEvent",
     "AuthToken",
     "Category",

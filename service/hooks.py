@@ -12,6 +12,10 @@ from service.security import Actor
 async def achievement_changed(
     new: Achievement, old: Achievement | None, conn: Any, actor: Actor | None = None
 ) -> None:
+    from service import stats
+
+    # Dashboard aggregates move with the row, in the same transaction.
+    await stats.achievement_changed(new, old, conn)
     from service import press
 
     old_status = AchievementStatus(old.status) if old is not None else None

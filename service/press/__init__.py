@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from service.models import Achievement, PressRelease
+from service.models import PressRelease
+from service.press.lifecycle import (
+    ReleaseEdit,
+    RoundupFilter,
+    draft_on_verification,
+    flag_releases,
+    generate_press_release,
+    generate_roundup,
+    revisions_of,
+    set_press_release_status,
+    update_press_release,
+)
 from service.security import Actor
 
-
-async def draft_on_verification(achievement: Achievement, actor: Actor | None, conn: Any) -> PressRelease:
-    """The DRAFT release generated when an achievement is verified (same transaction)."""
-    title = achievement.title
-    body = (
-        f"PURBALINGGA, INFO – {achievement.title} pada {achievement.event_name} "
-        f"yang diselenggarakan {achievement.organizer}.\n\n[[ Kutipan pejabat ]]\n\n([[XX]]/Kominfo)"
-    )
-    return await PressRelease.create(
-        achievement_id=achievement.id,
-        title=title,
-        body=body,
-        template="plain",
-        created_by_id=actor.user_id if actor else None,
-        using_db=conn,
-    )
-
-
-async def flag_releases(achievement_id: int, reason: str, conn: Any) -> int:
-    return await PressRelease.filter(achievement_id=achievement_id).using_db(conn).update(needs_review_reason=reason)
+__all__ = [
+    "ReleaseEdit", "RoundupFilter", "draft_on_verification", "flag_releases", "generate_press_release",
+    "generate_roundup", "render_body", "revisions_of", "set_press_release_status", "update_press_release",
+    "visible_releases",
+]
 
 
 def visible_releases(actor: Actor | None):

@@ -1,0 +1,368 @@
+"""Choosing a template family and variant for an achievement, and rendering the draft from plain facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import FileSystemLoader, StrictUndefined, Template, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+
+from service.enums import AchievementLevel, AchievementRank, InstitutionKind
+from service.errors import UserErrorCode, UserInputError
+from service.press import language as lang
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "press"
+
+# Family -> number of variants its template offers. `umum` is the fallback for anything unusual.
+FAMILIES: dict[str, int] = {
+    "institusi": 3,
+    "perorangan": 3,
+    "tim": 3,
+    "penghargaan": 3,
+    "olahraga": 3,
+    "umum": 2,
+}
+ROUNDUP_FAMILY = "rekap"
+ROUNDUP_VARIANTS = 3
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    name: str
+    consent: bool
+
+
+@dataclass(frozen=True)
+class AchievementFacts:
+    """Everything a draft may say about one achievement; deliberately without NIK, birth date or phone."""
+
+    key: int  # decides the variant: the achievement's id, so the same achievement gets the same draft
+    title: str
+    event_name: str
+    organizer: str
+    level: AchievementLevel
+    rank: AchievementRank
+    date: dt.date
+    institution_name: str
+    institution_kind: InstitutionKind
+    category_name: str
+    category_root_name: str
+    category_root_slug: str
+    category_slug: str = ""
+    rank_label: str | None = None
+    location: str | None = None
+    description: str | None = None
+    kecamatan: str | None = None
+    desa: str | None = None
+    persons: tuple[PersonFacts, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AchievementFacts:
+        """From a plain mapping (the golden fixtures): enum names as strings, the date as ISO text."""
+        values = dict(data)
+        values["level"] = AchievementLevel(values["level"])
+        values["rank"] = AchievementRank(values["rank"])
+        values["institution_kind"] = InstitutionKind(values["institution_kind"])
+        if isinstance(values["date"], str):
+            values["date"] = dt.date.fromisoformat(values["date"])
+        values["persons"] = tuple(PersonFacts(**p) for p in values.get("persons", ()))
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Draft:
+    template: str  # "perorangan/2": family and variant, stored with the release
+    title: str
+    body: str
+
+
+# --- template environment ----------------------------------------------------------------------
+
+
+@functools.cache
+def environment() -> SandboxedEnvironment:
+    """One sandboxed environment for the process: templates compile once and stay cached."""
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html", "htm"), default_for_string=False, default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        cache_size=-1,
+    )
+    env.filters.update(
+        day_date=lang.day_date,
+        long_date=lang.long_date,
+        month_year=lang.month_year,
+        join_names=lang.join_names,
+        number_word=lang.number_word,
+        sentence=lang.sentence,
+        ucfirst=lang.ucfirst,
+    )
+    env.globals.update(
+        rank_phrase=lang.rank_phrase,
+        headline_rank=lang.headline_rank,
+        rank_name=lang.rank_name,
+        join_names=lang.join_names,
+        number_word=lang.number_word,
+    )
+    return env
+
+
+@functools.cache
+def _template(name: str) -> Template:
+    return environment().get_template(name)
+
+
+def template_names() -> list[str]:
+    """Every name `generatePressRelease(template:)` accepts: a family, or a family with its variant."""
+    names = []
+    for family, count in FAMILIES.items():
+        names.append(family)
+        names.extend(f"{family}/{i}" for i in range(1, count + 1))
+    return names
+
+
+# --- choosing ----------------------------------------------------------------------------------
+
+
+# Public bodies and schools get the institution family; organisations and businesses the fallback.
+_INSTITUTION_FAMILY_KINDS = frozenset(InstitutionKind) - {
+    InstitutionKind.ORGANISASI, InstitutionKind.DUNIA_USAHA, InstitutionKind.LAINNYA,
+}
+
+
+def choose_family(facts: AchievementFacts) -> str:
+    """By rank, category and achiever kind; `umum` when nothing fits."""
+    if facts.rank == AchievementRank.PENGHARGAAN:
+        return "penghargaan"
+    if facts.rank in lang.MEDALS or facts.category_root_slug == "olahraga":
+        return "olahraga"
+    if len(facts.persons) == 1:
+        return "perorangan"
+    if len(facts.persons) > 1:
+        return "tim"
+    if facts.institution_kind in _INSTITUTION_FAMILY_KINDS:
+        return "institusi"
+    return "umum"
+
+
+def resolve_template(facts: AchievementFacts, requested: str | None = None) -> tuple[str, int]:
+    """(family, variant). Without a request both follow from the achievement, so a draft is reproducible."""
+    if requested:
+        family, _, variant_text = requested.strip().partition("/")
+        if family not in FAMILIES or (variant_text and not variant_text.isdigit()):
+            raise UserInputError.one(
+                "template", UserErrorCode.INVALID,
+                f"Templat '{requested[:60]}' tidak dikenal. Pilihan: {', '.join(FAMILIES)} "
+                "(boleh dengan nomor varian, misalnya 'perorangan/2').",
+            )
+        count = FAMILIES[family]
+        if variant_text:
+            variant = int(variant_text)
+            if not 1 <= variant <= count:
+                raise UserInputError.one(
+                    "template", UserErrorCode.INVALID, f"Templat '{family}' hanya punya varian 1 sampai {count}."
+                )
+            return family, variant
+        return family, facts.key % count + 1
+    family = choose_family(facts)
+    return family, facts.key % FAMILIES[family] + 1
+
+
+# --- context -----------------------------------------------------------------------------------
+
+_ROLE_BY_KIND = {
+    InstitutionKind.SEKOLAH: "siswa",
+    InstitutionKind.PUSKESMAS: "tenaga kesehatan",
+    InstitutionKind.PEMERINTAH_DESA: "warga",
+    InstitutionKind.KELURAHAN: "warga",
+    InstitutionKind.PERANGKAT_DAERAH: "pegawai",
+    InstitutionKind.KECAMATAN: "pegawai",
+    InstitutionKind.BUMD: "karyawan",
+    InstitutionKind.ORGANISASI: "anggota",
+    InstitutionKind.DUNIA_USAHA: "perwakilan",
+    InstitutionKind.LAINNYA: "perwakilan",
+}
+
+
+def member_role(kind: InstitutionKind, category_slug: str) -> str:
+    """What the persons of an institution are called: 'siswa', 'guru', 'warga', …"""
+    if kind == InstitutionKind.SEKOLAH and category_slug == "guru-tenaga-kependidikan":
+        return "guru"
+    return _ROLE_BY_KIND.get(kind, "perwakilan")
+
+
+def institution_head(name: str, kind: InstitutionKind) -> str:
+    """Whose words the quote slot asks for: 'Kepala SMP Negeri 1 Bobotsari', 'Kepala Desa Kedungbenda'."""
+    if kind == InstitutionKind.PEMERINTAH_DESA:
+        return "Kepala Desa " + re.sub(r"^Pemerintah Desa\s+", "", name, flags=re.IGNORECASE)
+    if kind == InstitutionKind.KELURAHAN:
+        return "Lurah " + re.sub(r"^(Pemerintah\s+)?Kelurahan\s+", "", name, flags=re.IGNORECASE)
+    if kind == InstitutionKind.KECAMATAN:
+        return "Camat " + re.sub(r"^Kecamatan\s+", "", name, flags=re.IGNORECASE)
+    if kind in (InstitutionKind.ORGANISASI, InstitutionKind.DUNIA_USAHA, InstitutionKind.LAINNYA):
+        return "Pimpinan " + name
+    return "Kepala " + name
+
+
+_COACH = re.compile(r"^\s*(pelatih|pembina|pembimbing|guru pembimbing|guru pendamping)\s*:\s*(.+?)\s*$",
+                    re.IGNORECASE | re.MULTILINE)
+
+
+def split_coach(description: str | None) -> tuple[str | None, str | None, str | None]:
+    """A 'Pelatih: Nama' line of the description names the coach; returns (role, name, the rest)."""
+    if not description:
+        return None, None, None
+    match = _COACH.search(description)
+    if not match:
+        return None, None, lang.sentence(description) or None
+    rest = (description[: match.start()] + description[match.end():]).strip()
+    role = match.group(1).lower()
+    return role, match.group(2).rstrip("."), (lang.sentence(rest) or None) if rest else None
+
+
+def achievement_subject(facts: AchievementFacts) -> tuple[str, str]:
+    """(first mention, later mention) of whoever achieved, honouring publication consent."""
+    role = member_role(facts.institution_kind, facts.category_slug)
+    if not facts.persons:
+        return facts.institution_name, lang.short_institution_name(facts.institution_name)
+    if len(facts.persons) == 1:
+        person = facts.persons[0]
+        if person.consent:
+            return f"{person.name}, {role} {facts.institution_name}", person.name
+        return f"{role} {facts.institution_name}", f"{role} tersebut"
+    return f"tim {facts.institution_name}", "tim tersebut"
+
+
+def headline_subject(facts: AchievementFacts) -> str:
+    """Who the headline names: an institution, 'Siswa SMP Negeri 1 Bobotsari' or 'Tim …' (no names)."""
+    if not facts.persons:
+        return facts.institution_name
+    if len(facts.persons) == 1:
+        return f"{member_role(facts.institution_kind, facts.category_slug).title()} {facts.institution_name}"
+    return f"Tim {facts.institution_name}"
+
+
+def _members(named: list[str], hidden: int, role: str) -> str:
+    if not named:
+        return f"{lang.number_word(hidden)} {role}"
+    if hidden:
+        return lang.join_names([*named, f"{lang.number_word(hidden)} {role} lainnya"])
+    return lang.join_names(named)
+
+
+def build_context(facts: AchievementFacts, variant: int, editor_initials: str = "XX") -> dict[str, Any]:
+    """The plain values a template sees; phrases that need grammar come ready from language.py."""
+    mentions = lang.mentions_level(facts.event_name)
+    role = member_role(facts.institution_kind, facts.category_slug)
+    named = [p.name for p in facts.persons if p.consent]
+    hidden = len(facts.persons) - len(named)
+    coach_role, coach_name, description = split_coach(facts.description)
+    first, later = achievement_subject(facts)
+    return {
+        "variant": variant,
+        "pick": facts.key // 7,  # a second, independent choice (verbs) so variants mix
+        "title": facts.title,
+        "event": facts.event_name,
+        "organizer": facts.organizer,
+        "level": facts.level.value,
+        "level_lead": "" if mentions else lang.level_phrase(facts.level, facts.kecamatan, facts.desa),
+        "level_headline": "" if mentions else lang.level_headline(facts.level),
+        "rank": facts.rank.value,
+        "rank_label": facts.rank_label,
+        "rank_name": lang.rank_name(facts.rank, facts.rank_label),
+        "is_medal": facts.rank in lang.MEDALS,
+        "is_finalis": facts.rank == AchievementRank.FINALIS,
+        "is_top": facts.rank in (AchievementRank.JUARA_1, AchievementRank.MEDALI_EMAS, AchievementRank.PENGHARGAAN),
+        "date": facts.date,
+        "location": facts.location,
+        "description": description,
+        "coach": {"role": coach_role, "name": coach_name} if coach_name else None,
+        "category": {
+            "name": facts.category_name,
+            "field": lang.field_phrase(facts.category_root_name),
+            # A sub-category worth naming as the branch ("cabang Bela Diri"); not the root or a catch-all.
+            "branch": facts.category_name if facts.category_name != facts.category_root_name
+            and not facts.category_slug.endswith("-lainnya") else None,
+        },
+        "kecamatan": facts.kecamatan,
+        "desa": facts.desa,
+        "institution": {
+            "name": facts.institution_name,
+            "short": lang.short_institution_name(facts.institution_name),
+            "head": institution_head(facts.institution_name, facts.institution_kind),
+            "is_school": facts.institution_kind == InstitutionKind.SEKOLAH,
+        },
+        # `subject` is ready to stand before a verb: a named person's apposition is closed by a comma.
+        "subject": f"{first}," if len(facts.persons) == 1 and named else first,
+        "subject_plain": first,
+        "headline_subject": headline_subject(facts),
+        "subject_later": later,
+        "is_student": bool(facts.persons) and role == "siswa",
+        "person": {"name": named[0] if named else None, "role": role} if len(facts.persons) == 1 else None,
+        "team": {
+            "members": _members(named, hidden, role),
+            "count": len(facts.persons),
+            "named": bool(named),
+            "role": role,
+        } if len(facts.persons) > 1 else None,
+        "byline": editor_initials,
+    }
+
+
+# --- rendering ---------------------------------------------------------------------------------
+
+_TRAILING = re.compile(r"[ \t]+$", re.MULTILINE)
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def _split(output: str) -> tuple[str, str]:
+    """A template writes the headline on its first line, then a blank line, then the body."""
+    text = _BLANKS.sub("\n\n", _TRAILING.sub("", output)).strip()
+    title, _, body = text.partition("\n")
+    return title.strip(), body.strip() + "\n"
+
+
+def render_draft(
+    facts: AchievementFacts, requested: str | None = None, editor_initials: str = "XX"
+) -> Draft:
+    family, variant = resolve_template(facts, requested)
+    context = build_context(facts, variant, editor_initials)
+    title, body = _split(_template(f"{family}.md.j2").render(context))
+    return Draft(template=f"{family}/{variant}", title=title, body=body)
+
+
+def roundup_variant(key: int, requested: int | None = None) -> int:
+    return requested if requested else key % ROUNDUP_VARIANTS + 1
+
+
+def render_roundup(context: dict[str, Any], variant: int) -> Draft:
+    title, body = _split(_template(f"{ROUNDUP_FAMILY}.md.j2").render({**context, "variant": variant}))
+    return Draft(template=f"{ROUNDUP_FAMILY}/{variant}", title=title, body=body)
+
+
+def roundup_item(facts: AchievementFacts) -> dict[str, Any]:
+    """One line of a roundup: who (consent-aware), what and where, as plain values."""
+    first, _ = achievement_subject(facts)
+    if len(facts.persons) > 1:
+        named = [p.name for p in facts.persons if p.consent]
+        role = member_role(facts.institution_kind, facts.category_slug)
+        first = f"tim {facts.institution_name} ({_members(named, len(facts.persons) - len(named), role)})"
+    elif len(facts.persons) == 1 and facts.persons[0].consent:
+        first = first.replace(", ", " (", 1) + ")"
+    return {
+        "subject": first[0].upper() + first[1:],
+        "phrase": lang.rank_phrase(facts.rank, facts.rank_label),
+        "event": facts.event_name,
+        "level_lead": "" if lang.mentions_level(facts.event_name) else lang.level_phrase(
+            facts.level, facts.kecamatan, facts.desa),
+        "date": facts.date,
+        "kecamatan": facts.kecamatan,
+    }

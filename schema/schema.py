@@ -19,9 +19,11 @@ from schema.press.queries import PressQueries
 from schema.press.types import PressReleaseType
 from schema.regions.queries import RegionQueries
 from schema.regions.types import DesaType, KecamatanType
+from schema.stats.mutations import StatsMutations
+from schema.stats.queries import StatsQueries
 
-QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, DirectoryQueries, AchievementQueries, PressQueries]
-MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations]
+QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, DirectoryQueries, AchievementQueries, PressQueries, StatsQueries]
+MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations, StatsMutations]
 NODE_TYPES: list[type] = [
     KecamatanType, DesaType, CategoryType, InstitutionType, PersonType, AchievementType, EvidenceType,
     PressReleaseType, UserType,

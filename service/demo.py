@@ -522,14 +522,14 @@ def _achievements(
         status = statuses[i % 4] if i < 8 else rng.choices(statuses, status_weights)[0]
 
         event = rng.choice(EVENTS[slug])
-        year_date = today - dt.timedelta(days=rng.randint(0, days_back))
+        year_date = today - dt.timedelta(days=rng.randint(1, days_back))
         event_name = f"{event} {LEVEL_SUFFIX[level]} Tahun {year_date.year}"
         rank_label = None
         if rank == R.PENGHARGAAN:
             rank_label = rng.choice(PREDICATES.get(slug, GENERIC_PREDICATES))
-            title = f"{rank_label} {event} {LEVEL_SUFFIX[level]}"
+            title = f"{rank_label} {event}"
         else:
-            title = f"{RANK_TEXT[rank]} {event} {LEVEL_SUFFIX[level]}"
+            title = f"{RANK_TEXT[rank]} {event}"
         domain = "sport" if slug in SPORT else "health" if slug in HEALTH else "edu" if root_slug in EDU_ROOTS else "*"
         organizer = _choose(rng, ORGANIZERS[level], domain).format(desa=inst.desa_name, kec=inst.kec_name)
         location = rng.choice(LOCATIONS[level]).format(desa=inst.desa_name, kec=inst.kec_name)
@@ -541,7 +541,7 @@ def _achievements(
             persons = rng.sample(inst.person_ids, k=min(k, len(inst.person_ids)))
         achiever = AchieverKind.PERSON if persons else AchieverKind.INSTITUTION
         description = (
-            f"{inst.name} meraih {title.lower() if rank == R.PENGHARGAAN else title} pada {event_name} "
+            f"{inst.name} meraih {title} pada {event_name} "
             f"yang diselenggarakan oleh {organizer}."
         )
 

@@ -109,6 +109,8 @@ async def _empty_tables() -> None:
     if dialect() == "postgres":
         await execute(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE")
     else:
+        # SQLite checks ON DELETE RESTRICT row by row, so a hierarchy cannot go in one DELETE.
+        await execute("UPDATE institution SET parent_id = NULL")
         for table in MUTABLE_TABLES:
             await execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
     default_slugs = {slug for slug, _, _ in DEFAULT_CATEGORIES} | {

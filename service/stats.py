@@ -1,0 +1,451 @@
+"""Dashboard statistics: counts and points per kecamatan, level, category, year and more, from aggregate tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from service import audit
+from service.db import dialect, sql
+from service.directory import category_with_descendants
+from service.enums import (
+    LEVEL_ORDER,
+    RANK_ORDER,
+    AchievementLevel,
+    AchievementRank,
+    AchievementStatus,
+    InstitutionKind,
+)
+from service.errors import Forbidden, Problems, UserErrorCode
+from service.models import Category, Desa, Institution, Kecamatan, PointsLevel, PointsRank
+from service.models.stats import NONE_ID
+from service.security import Actor
+
+log = logging.getLogger("juara.stats")
+
+DAILY = "achievement_stat_daily"
+BY_INSTITUTION = "achievement_stat_institution"
+
+LEVEL_LABEL = {
+    AchievementLevel.DESA: "Desa",
+    AchievementLevel.KECAMATAN: "Kecamatan",
+    AchievementLevel.KABUPATEN: "Kabupaten",
+    AchievementLevel.KARESIDENAN: "Karesidenan",
+    AchievementLevel.PROVINSI: "Provinsi",
+    AchievementLevel.NASIONAL: "Nasional",
+    AchievementLevel.INTERNASIONAL: "Internasional",
+}
+RANK_LABEL = {
+    AchievementRank.JUARA_1: "Juara 1",
+    AchievementRank.JUARA_2: "Juara 2",
+    AchievementRank.JUARA_3: "Juara 3",
+    AchievementRank.JUARA_HARAPAN_1: "Juara Harapan 1",
+    AchievementRank.JUARA_HARAPAN_2: "Juara Harapan 2",
+    AchievementRank.JUARA_HARAPAN_3: "Juara Harapan 3",
+    AchievementRank.MEDALI_EMAS: "Medali Emas",
+    AchievementRank.MEDALI_PERAK: "Medali Perak",
+    AchievementRank.MEDALI_PERUNGGU: "Medali Perunggu",
+    AchievementRank.FINALIS: "Finalis",
+    AchievementRank.PENGHARGAAN: "Penghargaan",
+}
+KIND_LABEL = {
+    InstitutionKind.PERANGKAT_DAERAH: "Perangkat Daerah",
+    InstitutionKind.SEKOLAH: "Sekolah",
+    InstitutionKind.PEMERINTAH_DESA: "Pemerintah Desa",
+    InstitutionKind.KELURAHAN: "Kelurahan",
+    InstitutionKind.KECAMATAN: "Kecamatan",
+    InstitutionKind.PUSKESMAS: "Puskesmas",
+    InstitutionKind.BUMD: "BUMD",
+    InstitutionKind.ORGANISASI: "Organisasi",
+    InstitutionKind.DUNIA_USAHA: "Dunia Usaha",
+    InstitutionKind.LAINNYA: "Lainnya",
+}
+MONTH_LABEL = [
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+]
+MAX_TOP = 100
+MAX_BASE = 100_000
+MAX_FACTOR = 1_000
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+@dataclass
+class StatsFilter:
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    level: AchievementLevel | None = None
+    category_id: int | None = None
+    kecamatan_id: int | None = None
+    # None means VERIFIED; only staff may ask for another status.
+    status: AchievementStatus | None = None
+
+
+@dataclass
+class Bucket:
+    key: str
+    label: str
+    count: int
+    points: int
+    pk: int | None = None  # the row behind the bucket (a category), when there is one
+
+
+@dataclass
+class KecamatanRow:
+    kecamatan_id: int | None  # None = regency-wide
+    count: int
+    points: int
+
+
+@dataclass
+class DesaRow:
+    desa_id: int
+    count: int
+    points: int
+
+
+@dataclass
+class InstitutionRow:
+    institution_id: int
+    count: int
+    points: int
+
+
+def effective_status(actor: Actor | None, requested: AchievementStatus | None) -> AchievementStatus:
+    """Stats count VERIFIED achievements; staff may ask for another status, anyone else is refused."""
+    status = requested or AchievementStatus.VERIFIED
+    if status != AchievementStatus.VERIFIED and not (actor is not None and actor.is_staff):
+        raise Forbidden("Statistik selain prestasi terverifikasi hanya untuk admin, verifikator dan editor.")
+    return status
+
+
+def _date_param(value: dt.date) -> Any:
+    return value.isoformat() if dialect() == "sqlite" else value
+
+
+class Scope:
+    """The WHERE clause of one stats request, valid for both aggregate tables."""
+
+    def __init__(self, clauses: list[str], params: list[Any]):
+        self.clauses = clauses
+        self.params = params
+
+    @property
+    def where(self) -> str:
+        return " AND ".join(self.clauses)
+
+
+async def build_scope(actor: Actor | None, flt: StatsFilter | None) -> Scope:
+    f = flt or StatsFilter()
+    status = effective_status(actor, f.status)
+    clauses, params = ["s.status = ?"], [status.value]
+    if f.year is not None:
+        if not 1900 <= f.year <= 2200:
+            problems = Problems()
+            problems.add("year", UserErrorCode.INVALID, "Tahun tidak masuk akal; tulis tahun empat angka, misalnya 2025.")
+            problems.raise_if_any()
+        clauses.append("s.year = ?")
+        params.append(f.year)
+    if f.date_from is not None:
+        clauses.append("s.date >= ?")
+        params.append(_date_param(f.date_from))
+    if f.date_to is not None:
+        clauses.append("s.date <= ?")
+        params.append(_date_param(f.date_to))
+    if f.level is not None:
+        clauses.append("s.level = ?")
+        params.append(AchievementLevel(f.level).value)
+    if f.category_id is not None:
+        category = await Category.filter(id=f.category_id).first()
+        if category is not None and category.parent_id is None:  # type: ignore[attr-defined]
+            clauses.append("s.category_root_id = ?")
+            params.append(category.id)
+        else:
+            ids = await category_with_descendants(f.category_id)
+            clauses.append(f"s.category_id IN ({', '.join('?' for _ in ids)})")
+            params.extend(ids)
+    if f.kecamatan_id is not None:
+        clauses.append("s.kecamatan_id = ?")
+        params.append(f.kecamatan_id)
+    return Scope(clauses, params)
+
+
+# Points per aggregate row, from the tables in force: floor(base * factor / 100) per achievement.
+_POINTS_JOIN = (
+    " JOIN points_level pl ON pl.level = s.level JOIN points_rank pr ON pr.rank = s.rank"
+)
+_SUMS = "SUM(s.count) AS n, SUM(s.count * ((pl.base * pr.factor) / 100)) AS p"
+
+
+async def _query(query: str, params: list[Any]) -> list[dict]:
+    conn = connections.get("default")
+    return list(await conn.execute_query_dict(sql(query), params))
+
+
+async def _grouped(scope: Scope, column: str, table: str = DAILY, extra: str = "") -> dict[Any, tuple[int, int]]:
+    where = scope.where + (f" AND {extra}" if extra else "")
+    rows = await _query(
+        f"SELECT s.{column} AS k, {_SUMS} FROM {table} s{_POINTS_JOIN} WHERE {where} GROUP BY s.{column}",
+        scope.params,
+    )
+    return {r["k"]: (int(r["n"] or 0), int(r["p"] or 0)) for r in rows}
+
+
+async def total(scope: Scope) -> int:
+    rows = await _query(f"SELECT SUM(s.count) AS n FROM {DAILY} s WHERE {scope.where}", scope.params)
+    return int(rows[0]["n"] or 0) if rows else 0
+
+
+async def by_kecamatan(scope: Scope) -> list[KecamatanRow]:
+    """All 18 kecamatan in code order, zeros included, then the regency-wide row."""
+    counts = await _grouped(scope, "kecamatan_id")
+    out = []
+    for kec_id in await Kecamatan.all().order_by("code").values_list("id", flat=True):
+        n, p = counts.get(kec_id, (0, 0))
+        out.append(KecamatanRow(kec_id, n, p))
+    n, p = counts.get(NONE_ID, (0, 0))
+    out.append(KecamatanRow(None, n, p))
+    return out
+
+
+async def top_kecamatan(scope: Scope) -> list[KecamatanRow]:
+    """The 18 kecamatan by points, then count, then code (the regency-wide row is no kecamatan)."""
+    rows = [r for r in await by_kecamatan(scope) if r.kecamatan_id is not None]
+    return sorted(rows, key=lambda r: (-r.points, -r.count))  # sorted() is stable: code order breaks ties
+
+
+async def by_level(scope: Scope) -> list[Bucket]:
+    counts = await _grouped(scope, "level")
+    return [Bucket(lv.value, LEVEL_LABEL[lv], *counts.get(lv.value, (0, 0))) for lv in LEVEL_ORDER]
+
+
+async def by_rank(scope: Scope) -> list[Bucket]:
+    counts = await _grouped(scope, "rank")
+    return [Bucket(rk.value, RANK_LABEL[rk], *counts.get(rk.value, (0, 0))) for rk in RANK_ORDER]
+
+
+async def by_institution_kind(scope: Scope) -> list[Bucket]:
+    counts = await _grouped(scope, "institution_kind")
+    return [Bucket(k.value, KIND_LABEL[k], *counts.get(k.value, (0, 0))) for k in InstitutionKind]
+
+
+async def by_category(scope: Scope) -> list[Bucket]:
+    """Every top-level category in its order, zeros included; sub-categories count toward their parent."""
+    counts = await _grouped(scope, "category_root_id")
+    roots = await Category.filter(parent_id__isnull=True).order_by("sort_order", "name")
+    return [Bucket(c.slug, c.name, *counts.get(c.id, (0, 0)), pk=c.id) for c in roots]
+
+
+async def by_year(scope: Scope) -> list[Bucket]:
+    """Years that have achievements, oldest first."""
+    counts = await _grouped(scope, "year")
+    return [Bucket(str(y), str(y), n, p) for y, (n, p) in sorted(counts.items())]
+
+
+async def by_month(scope: Scope, year: int) -> list[Bucket]:
+    """The twelve months of one year, zeros included."""
+    counts = await _grouped(Scope(scope.clauses + ["s.year = ?"], scope.params + [year]), "month")
+    return [
+        Bucket(f"{year}-{m:02d}", f"{MONTH_LABEL[m - 1]} {year}", *counts.get(m, (0, 0))) for m in range(1, 13)
+    ]
+
+
+async def by_desa(scope: Scope, kecamatan_id: int) -> list[DesaRow]:
+    """Every desa/kelurahan of one kecamatan in code order, zeros included."""
+    counts = await _grouped(Scope(scope.clauses + ["s.kecamatan_id = ?"], scope.params + [kecamatan_id]), "desa_id")
+    desa_ids = await Desa.filter(kecamatan_id=kecamatan_id).order_by("code").values_list("id", flat=True)
+    return [DesaRow(d, *counts.get(d, (0, 0))) for d in desa_ids]
+
+
+async def top_institutions(scope: Scope, limit: int = 10) -> list[InstitutionRow]:
+    """Institutions by points, then count, then name; at most `limit` (1 to 100)."""
+    if not 1 <= limit <= MAX_TOP:
+        problems = Problems()
+        problems.add("limit", UserErrorCode.INVALID, f"Batas peringkat harus antara 1 dan {MAX_TOP}.")
+        problems.raise_if_any()
+    rows = await _query(
+        f"SELECT s.institution_id AS k, {_SUMS} FROM {BY_INSTITUTION} s{_POINTS_JOIN} WHERE {scope.where}"
+        " GROUP BY s.institution_id ORDER BY p DESC, n DESC, s.institution_id LIMIT ?",
+        scope.params + [limit],
+    )
+    return [InstitutionRow(int(r["k"]), int(r["n"] or 0), int(r["p"] or 0)) for r in rows]
+
+
+# --- the points tables ------------------------------------------------------------------------------
+
+@dataclass
+class PointsTable:
+    levels: list[tuple[AchievementLevel, int]]
+    ranks: list[tuple[AchievementRank, int]]
+
+
+async def points_table(connection: Any = None) -> PointsTable:
+    base = {AchievementLevel(r.level): r.base for r in await PointsLevel.all().using_db(connection)}
+    factor = {AchievementRank(r.rank): r.factor for r in await PointsRank.all().using_db(connection)}
+    return PointsTable(
+        levels=[(lv, base.get(lv, 0)) for lv in LEVEL_ORDER],
+        ranks=[(rk, factor.get(rk, 0)) for rk in RANK_ORDER],
+    )
+
+
+def points_of(table: PointsTable, level: AchievementLevel, rank: AchievementRank) -> int:
+    return dict(table.levels)[level] * dict(table.ranks)[rank] // 100
+
+
+def _plain_table(table: PointsTable) -> dict[str, dict[str, int]]:
+    return {
+        "levels": {lv.value: b for lv, b in table.levels},
+        "ranks": {rk.value: f for rk, f in table.ranks},
+    }
+
+
+async def update_points_table(
+    actor: Actor,
+    level_items: list[tuple[AchievementLevel, int]] | None,
+    rank_items: list[tuple[AchievementRank, int]] | None,
+) -> PointsTable:
+    """Change bases and/or factors (ADMIN); what is not given stays. Applies to all stats from then on."""
+    if not actor.is_admin:
+        raise Forbidden("Hanya administrator yang dapat mengubah tabel poin.")
+    problems = Problems()
+    levels = dict(level_items or [])
+    ranks = dict(rank_items or [])
+    if len(levels) != len(level_items or []):
+        problems.add("levels", UserErrorCode.DUPLICATE, "Setiap tingkat hanya boleh disebut sekali.")
+    if len(ranks) != len(rank_items or []):
+        problems.add("ranks", UserErrorCode.DUPLICATE, "Setiap peringkat hanya boleh disebut sekali.")
+    for lv, base in level_items or []:
+        if not isinstance(base, int) or not 0 <= base <= MAX_BASE:
+            problems.add("levels", UserErrorCode.INVALID,
+                         f"Nilai dasar tingkat {LEVEL_LABEL[lv]} harus bilangan bulat 0 sampai {MAX_BASE}.")
+    for rk, factor in rank_items or []:
+        if not isinstance(factor, int) or not 0 <= factor <= MAX_FACTOR:
+            problems.add("ranks", UserErrorCode.INVALID,
+                         f"Faktor peringkat {RANK_LABEL[rk]} harus bilangan bulat 0 sampai {MAX_FACTOR}.")
+    if not levels and not ranks:
+        problems.add(None, UserErrorCode.REQUIRED, "Isi minimal satu nilai dasar tingkat atau faktor peringkat.")
+    problems.raise_if_any()
+    async with in_transaction() as conn:
+        before = await points_table(conn)
+        for lv, base in levels.items():
+            await PointsLevel.update_or_create(defaults={"base": base}, level=lv, using_db=conn)
+        for rk, factor in ranks.items():
+            await PointsRank.update_or_create(defaults={"factor": factor}, rank=rk, using_db=conn)
+        after = await points_table(conn)
+        await audit.record(actor, "points.update", "PointsTable", None,
+                           before=_plain_table(before), after=_plain_table(after), connection=conn)
+    log.info("points table changed", extra={"actor": actor.username})
+    return after
+
+
+# --- keeping the aggregates current -----------------------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _keys(a: Any) -> tuple[tuple, tuple]:
+    """The aggregate keys of one achievement row: (daily key, institution key)."""
+    date = a.date if isinstance(a.date, dt.date) else dt.date.fromisoformat(str(a.date))
+    kec = a.kecamatan_id if a.kecamatan_id is not None else NONE_ID
+    desa = a.desa_id if a.desa_id is not None else NONE_ID
+    status, level, rank = _plain(a.status), _plain(a.level), _plain(a.rank)
+    daily = (date, date.year, date.month, status, level, rank, a.category_id, a.category_root_id, kec, desa,
+             _plain(a.institution_kind))
+    inst = (a.institution_id, date, date.year, status, level, rank, a.category_id, a.category_root_id, kec)
+    return daily, inst
+
+
+_DAILY_COLS = "date, year, month, status, level, rank, category_id, category_root_id, kecamatan_id, desa_id, institution_kind"
+_DAILY_KEY = "date, status, level, rank, category_id, kecamatan_id, desa_id, institution_kind"
+_INST_COLS = "institution_id, date, year, status, level, rank, category_id, category_root_id, kecamatan_id"
+_INST_KEY = "institution_id, date, status, level, rank, category_id, kecamatan_id"
+
+
+async def _bump(conn: Any, table: str, cols: str, conflict: str, key: tuple, delta: int) -> None:
+    values = [_date_param(v) if isinstance(v, dt.date) else v for v in key]
+    marks = ", ".join("?" for _ in range(len(values) + 1))
+    await conn.execute_query(sql(
+        f"INSERT INTO {table} ({cols}, count) VALUES ({marks}) "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET count = {table}.count + excluded.count"
+    ), values + [delta])
+    if delta < 0:
+        # Empty cells are dropped so that the tables stay as small as the data.
+        names = [c.strip() for c in conflict.split(",")]
+        all_cols = [c.strip() for c in cols.split(",")]
+        where = " AND ".join(f"{c} = ?" for c in names)
+        await conn.execute_query(sql(f"DELETE FROM {table} WHERE {where} AND count <= 0"),
+                                 [values[all_cols.index(c)] for c in names])
+
+
+async def achievement_changed(new: Any, old: Any | None, conn: Any = None) -> None:
+    """Move one achievement between aggregate cells; called inside the transaction of the change."""
+    conn = conn or connections.get("default")
+    new_keys = _keys(new) if new is not None else None
+    old_keys = _keys(old) if old is not None else None
+    if new_keys == old_keys:
+        return
+    if old_keys is not None:
+        await _bump(conn, DAILY, _DAILY_COLS, _DAILY_KEY, old_keys[0], -1)
+        await _bump(conn, BY_INSTITUTION, _INST_COLS, _INST_KEY, old_keys[1], -1)
+    if new_keys is not None:
+        await _bump(conn, DAILY, _DAILY_COLS, _DAILY_KEY, new_keys[0], 1)
+        await _bump(conn, BY_INSTITUTION, _INST_COLS, _INST_KEY, new_keys[1], 1)
+
+
+def _year_month_sql() -> tuple[str, str]:
+    if dialect() == "postgres":
+        return "CAST(EXTRACT(YEAR FROM date) AS INTEGER)", "CAST(EXTRACT(MONTH FROM date) AS INTEGER)"
+    return "CAST(strftime('%Y', date) AS INTEGER)", "CAST(strftime('%m', date) AS INTEGER)"
+
+
+async def rebuild_aggregates(connection: Any = None) -> dict[str, int]:
+    """Recompute both aggregate tables from the achievement table in one transaction.
+
+    Paths that write achievements in bulk without the workflow (the demo seeder, spreadsheet import,
+    a data repair) call this once at the end instead of updating the aggregates row by row.
+    """
+    year, month = _year_month_sql()
+    kec = f"COALESCE(kecamatan_id, {NONE_ID})"
+    desa = f"COALESCE(desa_id, {NONE_ID})"
+
+    async def run(conn: Any) -> dict[str, int]:
+        await conn.execute_query(f"DELETE FROM {DAILY}")
+        await conn.execute_query(f"DELETE FROM {BY_INSTITUTION}")
+        await conn.execute_query(
+            f"INSERT INTO {DAILY} ({_DAILY_COLS}, count) "
+            f"SELECT date, {year}, {month}, status, level, rank, category_id, category_root_id, {kec}, {desa}, "
+            f"institution_kind, COUNT(*) FROM achievement "
+            f"GROUP BY date, status, level, rank, category_id, category_root_id, {kec}, {desa}, institution_kind"
+        )
+        await conn.execute_query(
+            f"INSERT INTO {BY_INSTITUTION} ({_INST_COLS}, count) "
+            f"SELECT institution_id, date, {year}, status, level, rank, category_id, category_root_id, {kec}, "
+            f"COUNT(*) FROM achievement "
+            f"GROUP BY institution_id, date, status, level, rank, category_id, category_root_id, {kec}"
+        )
+        out = {}
+        for table in (DAILY, BY_INSTITUTION):
+            _, rows = await conn.execute_query(f"SELECT COUNT(*) AS n FROM {table}")
+            out[table] = int(rows[0]["n"] if isinstance(rows[0], dict) else rows[0][0])
+        return out
+
+    if connection is not None:
+        result = await run(connection)
+    else:
+        async with in_transaction() as conn:
+            result = await run(conn)
+    log.info("stats aggregates rebuilt", extra={"cells": result})
+    return result
+
+
+async def institutions_by_id(ids: list[int]) -> dict[int, Institution]:
+    return {i.id: i for i in await Institution.filter(id__in=ids)}

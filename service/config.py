@@ -38,6 +38,8 @@ class Settings:
     login_window_seconds: int = 900
     login_lockout_seconds: int = 900
     login_ip_max_failures: int = 30
+    # Extra delay per failed login after the second one in a window (capped at one second).
+    login_slowdown_ms: int = 100
     evidence_dir: Path = PROJECT_ROOT / "var" / "evidence"
     max_upload_bytes: int = 10 * 1024 * 1024
     max_request_bytes: int = 12 * 1024 * 1024
@@ -65,6 +67,7 @@ class Settings:
             login_window_seconds=_int("JUARA_LOGIN_WINDOW_SECONDS", base.login_window_seconds),
             login_lockout_seconds=_int("JUARA_LOGIN_LOCKOUT_SECONDS", base.login_lockout_seconds),
             login_ip_max_failures=_int("JUARA_LOGIN_IP_MAX_FAILURES", base.login_ip_max_failures),
+            login_slowdown_ms=_int("JUARA_LOGIN_SLOWDOWN_MS", base.login_slowdown_ms),
             evidence_dir=Path(os.environ.get("JUARA_EVIDENCE_DIR") or base.evidence_dir),
             max_upload_bytes=_int("JUARA_MAX_UPLOAD_BYTES", base.max_upload_bytes),
             max_request_bytes=_int("JUARA_MAX_REQUEST_BYTES", base.max_request_bytes),

@@ -8,8 +8,10 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from service import duplicates as duplicates_service
 from service import press as press_service
 from service.models import (
+    Achievement,
     AchievementPerson,
     Category,
     Desa,
@@ -54,6 +56,9 @@ class Loaders:
         self.evidence_by_achievement_id = DataLoader(lambda keys: _grouped(Evidence, "achievement_id", keys))
         self.press_releases_by_achievement_id = DataLoader(self._press_by_achievement)
         self.user_by_id = DataLoader(lambda keys: _by_id(User, keys))
+        self.possible_duplicates_by_achievement_id = DataLoader(self._possible_duplicates)
+        # Only for achievements already checked as visible (e.g. the ones a duplicate hint points to).
+        self.achievement_by_id = DataLoader(lambda keys: _by_id(Achievement, keys))
 
     async def _persons_by_achievement(self, keys: Sequence[int]) -> list[list[Person]]:
         links = await AchievementPerson.filter(achievement_id__in=list(set(keys))).order_by("id").values_list(
@@ -65,6 +70,10 @@ class Loaders:
             if pid in persons:
                 groups[aid].append(persons[pid])
         return [groups.get(k, []) for k in keys]
+
+    async def _possible_duplicates(self, keys: Sequence[int]) -> list[list[Any]]:
+        found = await duplicates_service.possible_duplicates(self.actor, list(keys))
+        return [found.get(k, []) for k in keys]
 
     async def _press_by_achievement(self, keys: Sequence[int]) -> list[list[PressRelease]]:
         qs = press_service.visible_releases(self.actor).filter(achievement_id__in=list(set(keys))).order_by("id")

@@ -14,6 +14,8 @@ from schema.achievements.types import AchievementType, EvidenceType
 from schema.directory.mutations import DirectoryMutations
 from schema.directory.queries import DirectoryQueries
 from schema.directory.types import CategoryType, InstitutionType, PersonType
+from schema.evidence.mutations import EvidenceMutations
+from schema.imports.mutations import ImportMutations
 from schema.node_query import NodeQueries
 from schema.press.queries import PressQueries
 from schema.press.types import PressReleaseType
@@ -23,7 +25,7 @@ from schema.stats.mutations import StatsMutations
 from schema.stats.queries import StatsQueries
 
 QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, DirectoryQueries, AchievementQueries, PressQueries, StatsQueries]
-MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations, StatsMutations]
+MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations, EvidenceMutations, ImportMutations, StatsMutations]
 NODE_TYPES: list[type] = [
     KecamatanType, DesaType, CategoryType, InstitutionType, PersonType, AchievementType, EvidenceType,
     PressReleaseType, UserType,

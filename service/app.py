@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from service import accounts, db
+from service import accounts, db, file_routes
 from service.config import get_settings
 from service.logs import configure_logging
 
@@ -48,9 +48,13 @@ def create_app(manage_database: bool = True) -> Starlette:
         build_schema(),
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
+        multipart_uploads_enabled=True,
     )
     routes = [
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/graphql", file_routes.MultipartGuard(graphql_app, settings.max_request_bytes), methods=["GET", "POST"]),
+        Route("/evidence/{evidence_id}", file_routes.evidence_download, methods=["GET"]),
+        Route("/templates/import-prestasi.xlsx", file_routes.import_template, methods=["GET"]),
+        Route("/templates/import-prestasi.csv", file_routes.import_template_csv, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -151,6 +151,82 @@ def create_user(
     console.print(f"created {user.role} [bold]{user.username}[/]")
 
 
+@app.command("import")
+def import_achievements(
+    file: str = typer.Argument(..., help="The filled template (.xlsx) or a CSV with the same columns."),
+    institution: str = typer.Option(..., "--institution", "-i", help="Owner institution: its name or numeric id."),
+    user: str = typer.Option(None, "--user", "-u", help="Account acting (default: the first active ADMIN)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check every row without writing anything."),
+) -> None:
+    """Import achievements from a spreadsheet as DRAFTs of one institution: all rows or none."""
+    from pathlib import Path
+
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from service import accounts, imports
+    from service.enums import Role
+    from service.errors import DomainError, UserInputError
+    from service.models import Institution, User
+
+    path = Path(file)
+    if not path.is_file():
+        _fail(f"file {file!r} not found")
+    labels = {"validate": "checking rows", "write": "writing", "duplicates": "looking for duplicates"}
+
+    async def work():
+        account = await (User.filter(username=user, is_active=True).first() if user else
+                         User.filter(role=Role.ADMIN, is_active=True).order_by("id").first())
+        if account is None:
+            _fail(f"no active account {user!r}" if user else "no active ADMIN account; pass --user")
+        inst = await (Institution.filter(id=int(institution)).first() if institution.isdigit() else
+                      Institution.filter(name=institution).first())
+        if inst is None:
+            _fail(f"institution {institution!r} not found")
+        path_of_own = None
+        if account.institution_id is not None:  # type: ignore[attr-defined]
+            path_of_own = (await Institution.get(id=account.institution_id)).path  # type: ignore[attr-defined]
+        actor = accounts.actor_for(account, path_of_own)
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(),
+                      console=console, transient=False) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(phase: str, done: int, total: int | None) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(labels.get(phase, phase), total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            try:
+                return await imports.import_file(actor, path, path.name, inst.id, dry_run, progress=progress)
+            except UserInputError as exc:
+                _fail("; ".join(p.message for p in exc.problems))
+            except DomainError as exc:
+                _fail(str(exc))
+
+    report = run_db(work)
+    if report is None:
+        return
+    for problem in report.problems:
+        console.print(f"[red]{problem.message}[/]")
+    if report.problem_count > len(report.problems):
+        console.print(f"[red]… and {report.problem_count - len(report.problems)} more problems[/]")
+    if report.problem_count:
+        _fail(f"{report.problem_count} problem(s) in {report.total_rows} rows; nothing was written")
+    if report.dry_run:
+        console.print(f"[green]{report.valid_rows} rows are valid[/]; {report.persons_created} new persons "
+                      "would be registered (dry run: nothing written)")
+        return
+    console.print(f"[green]imported {report.created_count} DRAFT achievements[/] (batch {report.batch_id}); "
+                  f"{report.persons_created} new persons; {report.duplicate_hints} possible duplicates to review")
+
+
 def main() -> None:
     app()
 

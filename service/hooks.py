@@ -16,8 +16,11 @@ async def achievement_changed(
 
     # Dashboard aggregates move with the row, in the same transaction.
     await stats.achievement_changed(new, old, conn)
-    from service import press
+    from service import duplicates, press
 
+    if not duplicates.is_status_change_only(new, old):
+        # Created, edited or submitted: the verifier sees fresh duplicate hints.
+        await duplicates.refresh(conn, [new.id])
     old_status = AchievementStatus(old.status) if old is not None else None
     new_status = AchievementStatus(new.status)
     if new_status == AchievementStatus.VERIFIED and old_status != AchievementStatus.VERIFIED:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import io
 import re
 import unicodedata
@@ -10,6 +12,9 @@ from docx import Document
 from docx.shared import Pt
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 from service.models import PressRelease
 
@@ -82,13 +87,41 @@ def file_name(release: PressRelease) -> str:
     return f"rilis-{release.id}{'-' + slug if slug else ''}.docx"
 
 
-async def visible_docx(actor, release_id: int) -> tuple[bytes, str] | None:
-    """The Word file of a release the caller may see (anonymous: PUBLISHED only), or None."""
-    from starlette.concurrency import run_in_threadpool
+def _release_pk(raw: str) -> int | None:
+    """A release id in the path: the global ID the API gives, or the plain number."""
+    if raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    try:
+        decoded = base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    kind, _, pk = decoded.partition(":")
+    return int(pk) if kind == "PressRelease" and pk.isdigit() and len(pk) <= 18 else None
 
+
+async def docx_download(request: Request) -> Response:
+    """GET /press-releases/{id}.docx: the API's access rules (token optional; anonymous sees PUBLISHED only)."""
+    from service import accounts
     from service.press import visible_releases
 
-    release = await visible_releases(actor).filter(id=release_id).first()
+    actor = None
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        token = token.strip()
+        if scheme.lower() == "bearer" and token and len(token) <= 200:
+            actor = await accounts.authenticate(token)
+        if actor is None:
+            return JSONResponse({"error": "Token tidak valid atau sudah kedaluwarsa."}, status_code=401,
+                                headers={"WWW-Authenticate": "Bearer"})
+    pk = _release_pk(request.path_params["release_id"])
+    release = await visible_releases(actor).filter(id=pk).first() if pk is not None else None
     if release is None:
-        return None
-    return await run_in_threadpool(release_docx, release), file_name(release)
+        return JSONResponse({"error": "Rilis berita tidak ditemukan."}, status_code=404)
+    content = await run_in_threadpool(release_docx, release)
+    return Response(content, media_type=CONTENT_TYPE, headers={
+        "Content-Disposition": f'attachment; filename="{file_name(release)}"',
+        "X-Content-Type-Options": "nosniff",
+        # Visibility changes with the status: no shared caches.
+        "Cache-Control": "private, no-store",
+    })

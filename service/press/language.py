@@ -173,11 +173,13 @@ def period_phrase(start: dt.date, end: dt.date) -> str:
     return f"{long_date(start)} hingga {long_date(end)}"
 
 
-# Academic titles and honorifics that are not part of the initials of a byline.
-_TITLE_WORDS = re.compile(
-    r"^(drs?|dra|ir|h|hj|prof|st|s\.?\w{0,5}|m\.?\w{0,5}|a\.?md|amd|se|sh|mm|mt|mpd|spd|skom|sip|ssos|sh)\.?$",
-    re.IGNORECASE,
-)
+# Honorifics and academic titles before a name; degrees after it carry an inner dot ("S.Kom", "M.Pd").
+_TITLES = frozenset({"dr", "drs", "dra", "ir", "h", "hj", "prof", "kh", "ust", "ustadz"})
+
+
+def _is_title(word: str) -> bool:
+    bare = word.strip(".").lower()
+    return bare in _TITLES or "." in word.strip(".")
 
 
 def byline_initials(full_name: str | None) -> str:
@@ -185,8 +187,8 @@ def byline_initials(full_name: str | None) -> str:
     if not full_name:
         return "XX"
     head = full_name.split(",")[0]  # degrees usually follow a comma: "Rina Kusuma, S.Kom."
-    words = [w for w in re.split(r"[\s]+", head) if w and re.match(r"[A-Za-z]", w)]
-    words = [w for w in words if not _TITLE_WORDS.match(w.strip("."))] or words
+    words = [w for w in head.split() if re.match(r"[A-Za-z]", w)]
+    words = [w for w in words if not _is_title(w)] or words
     if not words:
         return "XX"
     if len(words) == 1:

@@ -30,6 +30,7 @@ from service.models import (
 )
 from service.press import language as lang
 from service.press.render import (
+    ROUNDUP_VARIANTS,
     AchievementFacts,
     Draft,
     PersonFacts,
@@ -445,7 +446,7 @@ def roundup_context(
         "scope": {"kecamatan": kecamatan, "category": category.name if category is not None else None},
         "scope_phrase": scope_phrase,
         "level_summary": _level_summary([f.level for f in facts], len(facts)),
-        "groups": [{"label": label, "items": [roundup_item(f) for f in groups[label]]} for label in ordered],
+        "groups": [{"label": label, "entries": [roundup_item(f) for f in groups[label]]} for label in ordered],
         "byline": byline,
     }
 
@@ -453,6 +454,8 @@ def roundup_context(
 async def generate_roundup(actor: Actor, flt: RoundupFilter, variant: int | None = None) -> PressRelease:
     """One draft covering the VERIFIED achievements of a window, optionally of one kecamatan or category."""
     _require_editor(actor)
+    if variant is not None and not 1 <= variant <= ROUNDUP_VARIANTS:
+        raise UserInputError.one("variant", UserErrorCode.INVALID, f"Varian rekap hanya 1 sampai {ROUNDUP_VARIANTS}.")
     kecamatan, category = await _validate_roundup(flt)
     qs = Achievement.filter(status=AchievementStatus.VERIFIED, date__gte=flt.date_from, date__lte=flt.date_to)
     if kecamatan is not None:

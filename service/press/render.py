@@ -153,6 +153,15 @@ def choose_family(facts: AchievementFacts) -> str:
     return "umum"
 
 
+def incompatibility(family: str, facts: AchievementFacts) -> str | None:
+    """Why a family cannot tell this achievement (a person's template needs exactly one person), or None."""
+    if family == "perorangan" and len(facts.persons) != 1:
+        return "Templat 'perorangan' hanya untuk prestasi dengan tepat satu orang."
+    if family == "tim" and len(facts.persons) < 2:
+        return "Templat 'tim' hanya untuk prestasi dengan dua orang atau lebih."
+    return None
+
+
 def resolve_template(facts: AchievementFacts, requested: str | None = None) -> tuple[str, int]:
     """(family, variant). Without a request both follow from the achievement, so a draft is reproducible."""
     if requested:
@@ -163,6 +172,9 @@ def resolve_template(facts: AchievementFacts, requested: str | None = None) -> t
                 f"Templat '{requested[:60]}' tidak dikenal. Pilihan: {', '.join(FAMILIES)} "
                 "(boleh dengan nomor varian, misalnya 'perorangan/2').",
             )
+        problem = incompatibility(family, facts)
+        if problem:
+            raise UserInputError.one("template", UserErrorCode.INVALID, problem)
         count = FAMILIES[family]
         if variant_text:
             variant = int(variant_text)

@@ -11,6 +11,7 @@ from schema.directory.types import CategoryType, InstitutionType, PersonType, lo
 from schema.ids import encode_id
 from schema.node import Node
 from schema.regions.types import DesaType, KecamatanType, load_desa, load_kecamatan
+from service.duplicates import DuplicateReason
 from service.enums import (
     AchievementLevel,
     AchievementRank,
@@ -136,3 +137,28 @@ class AchievementType(Node):
 
         rows = await info.context.loaders.press_releases_by_achievement_id.load(self._row.id)
         return [PressReleaseType.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Entries that look like the same win (same evidence file, near-identical entry of the same "
+        "institution, or the same person in the same event); for staff and the own institution, else empty."
+    )
+    async def possible_duplicates(self, info: strawberry.Info) -> list[PossibleDuplicateType]:
+        found = await info.context.loaders.possible_duplicates_by_achievement_id.load(self._row.id)
+        rows = await info.context.loaders.achievement_by_id.load_many([d.achievement_id for d in found])
+        return [
+            PossibleDuplicateType(
+                achievement=AchievementType.from_row(row), reason=d.reason, score=d.score, explanation=d.explanation
+            )
+            for d, row in zip(found, rows, strict=True) if row is not None
+        ]
+
+
+DuplicateReasonEnum = strawberry.enum(DuplicateReason, name="DuplicateReason")
+
+
+@strawberry.type(name="PossibleDuplicate", description="An achievement that may record the same win.")
+class PossibleDuplicateType:
+    achievement: AchievementType
+    reason: DuplicateReasonEnum
+    score: int = strawberry.field(description="0-100: how closely the entries match.")
+    explanation: str = strawberry.field(description="The reason in Bahasa Indonesia.")

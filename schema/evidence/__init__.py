@@ -1,0 +1,1 @@
+"""GraphQL: evidence files of achievements."""

@@ -1,0 +1,1 @@
+"""GraphQL: spreadsheet import of achievements."""

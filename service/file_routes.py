@@ -1,0 +1,123 @@
+"""HTTP routes for files: evidence downloads, the import template, and the CSRF guard on multipart GraphQL."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from service import accounts, evidence, imports
+
+log = logging.getLogger("juara.files")
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A cross-site HTML form can send none of these headers; any of them proves a script of an allowed origin.
+CSRF_HEADERS = ("x-requested-with", "apollo-require-preflight", "x-juara-csrf", "graphql-preflight")
+
+
+class MultipartGuard:
+    """Wraps the GraphQL endpoint: multipart requests need a CSRF header and a Content-Length within limits."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("method") == "POST":
+            headers = Headers(scope=scope)
+            content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if content_type == "multipart/form-data":
+                problem = self._check(headers)
+                if problem is not None:
+                    status, message = problem
+                    log.warning("multipart request refused", extra={"status": status})
+                    await JSONResponse({"errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]},
+                                       status_code=status)(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)
+
+    def _check(self, headers: Headers) -> tuple[int, str] | None:
+        if not any(headers.get(name) for name in CSRF_HEADERS):
+            return 403, (
+                "Permintaan unggah berkas ditolak: sertakan header X-Requested-With atau "
+                "Apollo-Require-Preflight (perlindungan CSRF)."
+            )
+        length = headers.get("content-length")
+        if length is None or not length.isdigit():
+            return 411, "Permintaan unggah berkas harus menyertakan Content-Length."
+        if int(length) > self.max_bytes:
+            return 413, "Permintaan terlalu besar untuk diunggah."
+        return None
+
+
+def _evidence_pk(raw: str) -> int | None:
+    if raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    try:
+        decoded = base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    kind, _, pk = decoded.partition(":")
+    return int(pk) if kind == "Evidence" and pk.isdigit() and len(pk) <= 18 else None
+
+
+async def _actor_or_refusal(request: Request) -> tuple[Any, Response | None]:
+    header = request.headers.get("authorization")
+    if not header:
+        return None, None
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    actor = None
+    if scheme.lower() == "bearer" and token and len(token) <= 200:
+        actor = await accounts.authenticate(token)
+    if actor is None:
+        return None, JSONResponse({"error": "Token tidak valid atau sudah kedaluwarsa."}, status_code=401,
+                                  headers={"WWW-Authenticate": "Bearer"})
+    return actor, None
+
+
+async def evidence_download(request: Request) -> Response:
+    """GET /evidence/{id}: the file, for whoever may see its achievement (a bearer token is optional)."""
+    actor, refusal = await _actor_or_refusal(request)
+    if refusal is not None:
+        return refusal
+    pk = _evidence_pk(request.path_params["evidence_id"])
+    found = await evidence.open_evidence(actor, pk) if pk is not None else None
+    if found is None:
+        return JSONResponse({"error": "Bukti tidak ditemukan."}, status_code=404)
+    row, path = found
+    return FileResponse(
+        path,
+        media_type=row.content_type or "application/octet-stream",
+        headers={
+            "Content-Disposition": evidence.content_disposition(row.file_name or "bukti"),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            # Visibility can change (a verification withdrawn): no shared caches.
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+async def import_template(request: Request) -> Response:
+    """GET /templates/import-prestasi.xlsx: the workbook operators fill in."""
+    body = await imports.build_template()
+    return Response(body, media_type=XLSX_TYPE, headers={
+        "Content-Disposition": 'attachment; filename="import-prestasi.xlsx"',
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-cache",
+    })
+
+
+async def import_template_csv(request: Request) -> Response:
+    """GET /templates/import-prestasi.csv: the same columns as CSV (header row only)."""
+    return Response(imports.template_csv_header(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="import-prestasi.csv"',
+        "X-Content-Type-Options": "nosniff",
+    })

@@ -95,7 +95,11 @@ async def init_db(url: str | None = None) -> None:
 
 
 async def close_db() -> None:
-    await connections.close_all()
+    try:
+        await connections.close_all()
+    except RuntimeError:
+        # Tortoise was never initialised (e.g. DATABASE_URL was rejected): nothing to close.
+        log.debug("close_db: no database was open")
 
 
 async def run_migrations(url: str | None = None) -> None:
@@ -176,7 +180,7 @@ async def load_reference_data() -> dict[str, int]:
                 await PointsRank.create(rank=rank, factor=factor)
                 created["points"] += 1
     if any(created.values()):
-        log.info("reference data loaded", extra={"created": created})
+        log.info("reference data loaded", extra={"rows_created": created})
     return created
 
 

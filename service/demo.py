@@ -876,8 +876,11 @@ def print_logins(result: DemoResult, console: Any) -> None:
         console.print("demo accounts already exist; their passwords are unchanged")
         return
     table = Table(title="Demo logins (fictitious data; change or remove before real use)")
-    for column in ("username", "role", "institution", "password"):
-        table.add_column(column)
+    # Usernames and passwords are copied from here, so they never wrap.
+    table.add_column("username", no_wrap=True)
+    table.add_column("role", no_wrap=True)
+    table.add_column("institution")
+    table.add_column("password", no_wrap=True)
     for login in result.logins:
         table.add_row(login.username, login.role.value, login.institution or "—", login.password)
     console.print(table)

@@ -9,9 +9,10 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
-from service import accounts, db, file_routes
+from service import accounts, dashboard, db, exports, file_routes
 from service.config import get_settings
 from service.logs import configure_logging
 
@@ -56,6 +57,12 @@ def create_app(manage_database: bool = True) -> Starlette:
         Route("/templates/import-prestasi.xlsx", file_routes.import_template, methods=["GET"]),
         Route("/templates/import-prestasi.csv", file_routes.import_template_csv, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/dashboard", dashboard.dashboard_page, methods=["GET"]),
+        Route("/dashboard/kecamatan.geojson", dashboard.kecamatan_geojson, methods=["GET"]),
+        Route("/exports/achievements.csv", exports.achievements_csv, methods=["GET"]),
+        Route("/exports/achievements.xlsx", exports.achievements_xlsx, methods=["GET"]),
+        Route("/exports/stats.xlsx", exports.stats_xlsx, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static"),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

@@ -1,0 +1,381 @@
+"""Spreadsheet exports of achievements (CSV, XLSX) and of dashboard statistics (XLSX with charts), streamed."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from service import accounts, stats
+from service.achievements import AchievementFilter, filtered_achievements
+from service.directory import public_person_name
+from service.enums import (
+    AchievementLevel,
+    AchievementRank,
+    AchievementStatus,
+    AchieverKind,
+    InstitutionKind,
+)
+from service.errors import DomainError, Forbidden, UserInputError
+from service.models import AchievementPerson, Category, Desa, Institution, Kecamatan, Person
+from service.security import Actor
+
+log = logging.getLogger("juara.exports")
+
+BATCH = 1000
+STATUS_LABEL = {
+    AchievementStatus.DRAFT: "Draf",
+    AchievementStatus.SUBMITTED: "Diajukan",
+    AchievementStatus.VERIFIED: "Terverifikasi",
+    AchievementStatus.REJECTED: "Ditolak",
+}
+ACHIEVER_LABEL = {AchieverKind.PERSON: "Perorangan/Tim", AchieverKind.INSTITUTION: "Instansi"}
+
+# Indonesian headers; NIK, birth date and phone are never exported.
+HEADERS = [
+    "No", "Judul Prestasi", "Nama Kegiatan/Lomba", "Penyelenggara", "Tingkat", "Peringkat", "Sebutan Penghargaan",
+    "Kategori Utama", "Subkategori", "Tanggal", "Lokasi", "Instansi", "Jenis Instansi", "Kecamatan",
+    "Desa/Kelurahan", "Jenis Peraih", "Nama Peraih", "Status", "Poin",
+]
+
+
+class ExportError(DomainError):
+    """A query-string parameter of an export cannot be understood."""
+
+
+# --- parameters -----------------------------------------------------------------------------------
+
+def _enum(params: dict[str, str], name: str, enum_type: Any, label: str) -> Any:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return enum_type(raw)
+    except ValueError:
+        raise ExportError(f"Nilai {label} '{raw[:40]}' tidak dikenal.") from None
+
+
+def _date(params: dict[str, str], name: str, label: str) -> dt.date | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ExportError(f"{label} harus berformat TTTT-BB-HH, misalnya 2026-08-17.") from None
+
+
+def _global_id(params: dict[str, str], name: str, expected: str) -> int | None:
+    """Global IDs as in the API (base64 "Type:pk"); decoded here because service/ knows no GraphQL."""
+    import base64
+    import binascii
+
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        type_name, _, pk = base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeError, ValueError):
+        type_name, pk = "", ""
+    if type_name != expected or not pk.isdigit() or len(pk) > 18:
+        raise ExportError(f"ID '{raw[:60]}' bukan ID {expected} yang sah.")
+    return int(pk)
+
+
+def achievement_filter(params: dict[str, str]) -> AchievementFilter:
+    """The `achievements` query's filter, from query-string parameters with the same names."""
+    return AchievementFilter(
+        status=_enum(params, "status", AchievementStatus, "status"),
+        level=_enum(params, "level", AchievementLevel, "tingkat"),
+        rank=_enum(params, "rank", AchievementRank, "peringkat"),
+        category_id=_global_id(params, "categoryId", "Category"),
+        kecamatan_id=_global_id(params, "kecamatanId", "Kecamatan"),
+        desa_id=_global_id(params, "desaId", "Desa"),
+        institution_id=_global_id(params, "institutionId", "Institution"),
+        achiever_kind=_enum(params, "achieverKind", AchieverKind, "jenis peraih"),
+        date_from=_date(params, "dateFrom", "Tanggal awal"),
+        date_to=_date(params, "dateTo", "Tanggal akhir"),
+        search=(params.get("search") or None),
+    )
+
+
+def stats_filter(params: dict[str, str]) -> stats.StatsFilter:
+    year = params.get("year")
+    if year not in (None, "") and not year.isdigit():
+        raise ExportError("Tahun harus berupa angka, misalnya 2025.")
+    return stats.StatsFilter(
+        year=int(year) if year else None,
+        date_from=_date(params, "dateFrom", "Tanggal awal"),
+        date_to=_date(params, "dateTo", "Tanggal akhir"),
+        level=_enum(params, "level", AchievementLevel, "tingkat"),
+        category_id=_global_id(params, "categoryId", "Category"),
+        kecamatan_id=_global_id(params, "kecamatanId", "Kecamatan"),
+        status=_enum(params, "status", AchievementStatus, "status"),
+    )
+
+
+# --- rows -----------------------------------------------------------------------------------------
+
+async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> AsyncIterator[list[Any]]:
+    """Export rows in id order, fetched in keyset batches so that memory stays flat for any number of rows."""
+    base_qs = await filtered_achievements(actor, flt)
+    kecamatan = {k.id: k.name for k in await Kecamatan.all()}
+    desa = {d.id: d.name for d in await Desa.all()}
+    categories = {c.id: c.name for c in await Category.all()}
+    table = await stats.points_table()
+    base, factor = dict(table.levels), dict(table.ranks)
+    last_id, number = 0, 0
+    while True:
+        batch = await base_qs.filter(id__gt=last_id).order_by("id").limit(BATCH)
+        if not batch:
+            return
+        last_id = batch[-1].id
+        inst_ids = {a.institution_id for a in batch}  # type: ignore[attr-defined]
+        links = await AchievementPerson.filter(achievement_id__in=[a.id for a in batch]).order_by("id").values_list(
+            "achievement_id", "person_id"
+        )
+        persons = {p.id: p for p in await Person.filter(id__in={pid for _, pid in links})}
+        inst_ids |= {p.institution_id for p in persons.values() if p.institution_id}  # type: ignore[attr-defined]
+        institutions = {i.id: i for i in await Institution.filter(id__in=inst_ids)}
+        names: dict[int, list[str]] = {}
+        for aid, pid in links:
+            person = persons[pid]
+            inst = institutions.get(person.institution_id)  # type: ignore[attr-defined]
+            names.setdefault(aid, []).append(public_person_name(actor, person, inst.path if inst else None))
+        for a in batch:
+            number += 1
+            inst = institutions.get(a.institution_id)  # type: ignore[attr-defined]
+            level, rank = AchievementLevel(a.level), AchievementRank(a.rank)
+            yield [
+                number, a.title, a.event_name, a.organizer, stats.LEVEL_LABEL[level], stats.RANK_LABEL[rank],
+                a.rank_label or "", categories.get(a.category_root_id, ""),  # type: ignore[attr-defined]
+                categories.get(a.category_id, "") if a.category_id != a.category_root_id else "",  # type: ignore[attr-defined]
+                a.date, a.location or "", inst.name if inst else "",
+                stats.KIND_LABEL[InstitutionKind(a.institution_kind)],
+                kecamatan.get(a.kecamatan_id, "Tingkat Kabupaten"),  # type: ignore[attr-defined]
+                desa.get(a.desa_id, ""),  # type: ignore[attr-defined]
+                ACHIEVER_LABEL[AchieverKind(a.achiever_kind)], "; ".join(names.get(a.id, [])),
+                STATUS_LABEL[AchievementStatus(a.status)], base[level] * factor[rank] // 100,
+            ]
+
+
+def _csv_cell(value: Any) -> Any:
+    # A leading = + - @ would run as a formula when the file is opened in a spreadsheet.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+async def csv_chunks(actor: Actor | None, flt: AchievementFilter) -> AsyncIterator[bytes]:
+    """UTF-8 CSV (with BOM, so that Excel reads the Indonesian text right), one chunk per batch."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(HEADERS)
+    pending = 0
+    async for row in achievement_rows(actor, flt):
+        writer.writerow([_csv_cell(v) for v in row])
+        pending += 1
+        if pending >= BATCH:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    yield buffer.getvalue().encode("utf-8")
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+async def xlsx_file(actor: Actor | None, flt: AchievementFilter) -> str:
+    """Write the export to a temporary XLSX file in openpyxl's write-only (streaming) mode; returns its path."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Prestasi")
+    ws.freeze_panes = "A2"
+    for col, width in zip("ABCDEFGHIJKLMNOPQRS", (6, 45, 35, 30, 14, 16, 20, 24, 24, 12, 20, 35, 18, 18, 20, 14, 35, 14, 8),
+                          strict=True):
+        ws.column_dimensions[col].width = width
+    from openpyxl.cell import WriteOnlyCell
+
+    header = []
+    for text in HEADERS:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    ws.append(header)
+    async for row in achievement_rows(actor, flt):
+        ws.append([_xlsx_cell(v) for v in row])
+    fd, path = tempfile.mkstemp(prefix="juara-export-", suffix=".xlsx")
+    os.close(fd)
+    wb.save(path)
+    return path
+
+
+def _file_chunks(path: str, chunk: int = 64 * 1024) -> Iterable[bytes]:
+    try:
+        with open(path, "rb") as fh:
+            while data := fh.read(chunk):
+                yield data
+    finally:
+        os.unlink(path)
+
+
+# --- statistics workbook ---------------------------------------------------------------------------
+
+async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
+    """A sheet per breakdown, each with a native Excel bar chart."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.styles import Font
+
+    scope = await stats.build_scope(actor, flt)
+    kecamatan = {k.id: k.name for k in await Kecamatan.all()}
+    institutions_rows = await stats.top_institutions(scope, stats.MAX_TOP)
+    inst = await stats.institutions_by_id([r.institution_id for r in institutions_rows])
+    sheets: list[tuple[str, str, list[tuple[str, int, int]]]] = [
+        ("Kecamatan", "Kecamatan", [
+            (kecamatan.get(r.kecamatan_id, "Tingkat Kabupaten"), r.count, r.points)  # type: ignore[arg-type]
+            for r in await stats.by_kecamatan(scope)
+        ]),
+        ("Tingkat", "Tingkat", [(b.label, b.count, b.points) for b in await stats.by_level(scope)]),
+        ("Kategori", "Kategori", [(b.label, b.count, b.points) for b in await stats.by_category(scope)]),
+        ("Tahun", "Tahun", [(b.label, b.count, b.points) for b in await stats.by_year(scope)]),
+        ("Peringkat", "Peringkat", [(b.label, b.count, b.points) for b in await stats.by_rank(scope)]),
+        ("Jenis Instansi", "Jenis instansi", [(b.label, b.count, b.points)
+                                             for b in await stats.by_institution_kind(scope)]),
+        ("Instansi Teratas", "Instansi", [
+            (inst[r.institution_id].name if r.institution_id in inst else "", r.count, r.points)
+            for r in institutions_rows
+        ]),
+    ]
+    total = await stats.total(scope)
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Ringkasan"
+    summary.append(["Statistik Prestasi Kabupaten Purbalingga"])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append(["Jumlah prestasi", total])
+    summary.append(["Status", STATUS_LABEL[flt.status or AchievementStatus.VERIFIED]])
+    for label, value in (("Tahun", flt.year), ("Dari tanggal", flt.date_from), ("Sampai tanggal", flt.date_to),
+                         ("Tingkat", stats.LEVEL_LABEL[flt.level] if flt.level else None)):
+        if value is not None:
+            summary.append([label, value])
+    summary.append(["Dibuat", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")])
+    summary.column_dimensions["A"].width = 24
+    for title, first_header, rows in sheets:
+        ws = wb.create_sheet(title)
+        ws.append([first_header, "Jumlah Prestasi", "Poin"])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(list(row))
+        ws.column_dimensions["A"].width = 32
+        if rows:
+            chart = BarChart()
+            chart.type = "bar" if len(rows) > 8 else "col"
+            chart.title = f"Prestasi per {first_header.lower()}"
+            chart.y_axis.title = "Jumlah"
+            chart.height = max(7.5, 0.5 * len(rows))
+            chart.width = 18
+            data = Reference(ws, min_col=2, min_row=1, max_row=len(rows) + 1)
+            chart.add_data(data, titles_from_data=True)
+            chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(rows) + 1))
+            ws.add_chart(chart, "E2")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+# --- HTTP -------------------------------------------------------------------------------------------
+
+async def _actor(request: Request) -> tuple[Actor | None, Response | None]:
+    header = request.headers.get("authorization")
+    if not header:
+        return None, None
+    scheme, _, token = header.partition(" ")
+    actor = None
+    if scheme.lower() == "bearer" and token.strip() and len(token) <= 200:
+        actor = await accounts.authenticate(token.strip())
+    if actor is None:
+        return None, JSONResponse(
+            {"error": "UNAUTHENTICATED", "message": "Token tidak valid atau sudah kedaluwarsa. Silakan masuk kembali."},
+            status_code=401,
+        )
+    return actor, None
+
+
+def _refusal(exc: Exception) -> JSONResponse:
+    if isinstance(exc, Forbidden):
+        return JSONResponse({"error": "FORBIDDEN", "message": str(exc)}, status_code=403)
+    if isinstance(exc, UserInputError):
+        return JSONResponse({"error": exc.problems[0].code.value, "message": exc.problems[0].message}, status_code=400)
+    return JSONResponse({"error": "INVALID", "message": str(exc)}, status_code=400)
+
+
+def _file_name(stem: str, ext: str) -> str:
+    return f"{stem}-{dt.date.today().isoformat()}.{ext}"
+
+
+async def achievements_csv(request: Request) -> Response:
+    """GET /exports/achievements.csv with the filters of the `achievements` query."""
+    actor, refusal = await _actor(request)
+    if refusal:
+        return refusal
+    try:
+        flt = achievement_filter(dict(request.query_params))
+    except DomainError as exc:
+        return _refusal(exc)
+    log.info("achievements exported", extra={"format": "csv", "actor": actor.username if actor else None})
+    return StreamingResponse(
+        csv_chunks(actor, flt), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_file_name("prestasi", "csv")}"'},
+    )
+
+
+async def achievements_xlsx(request: Request) -> Response:
+    """GET /exports/achievements.xlsx with the filters of the `achievements` query."""
+    actor, refusal = await _actor(request)
+    if refusal:
+        return refusal
+    try:
+        flt = achievement_filter(dict(request.query_params))
+    except DomainError as exc:
+        return _refusal(exc)
+    path = await xlsx_file(actor, flt)
+    log.info("achievements exported", extra={"format": "xlsx", "actor": actor.username if actor else None})
+    return StreamingResponse(
+        _file_chunks(path),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_file_name("prestasi", "xlsx")}"'},
+    )
+
+
+async def stats_xlsx(request: Request) -> Response:
+    """GET /exports/stats.xlsx with the filters of the `stats` query (year, dateFrom, dateTo, level, …)."""
+    actor, refusal = await _actor(request)
+    if refusal:
+        return refusal
+    try:
+        data = await stats_workbook(actor, stats_filter(dict(request.query_params)))
+    except DomainError as exc:
+        return _refusal(exc)
+    return Response(
+        data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_file_name("statistik-prestasi", "xlsx")}"'},
+    )

@@ -144,8 +144,8 @@ async def editor_initials(actor: Actor | None, conn: Any = None) -> str:
     """The byline initials of the acting editor; a verifier's automatic draft keeps 'XX' for the IKP writer."""
     if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
         return "XX"
-    full_name = await User.filter(id=actor.user_id).using_db(conn).values_list("full_name", flat=True).first()
-    return lang.byline_initials(full_name)  # type: ignore[arg-type]
+    user = await User.filter(id=actor.user_id).using_db(conn).first()
+    return lang.byline_initials(user.full_name if user else None)
 
 
 # --- drafting -------------------------------------------------------------------------------------
@@ -264,10 +264,8 @@ async def update_press_release(actor: Actor, release_id: int, expected_version: 
     revision_created = PressReleaseRevision._meta.fields_map["created_at"].to_db_value(stamp, PressReleaseRevision)
     async with in_transaction() as conn:
         if edit.acknowledge_review:
-            achievement_status = await Achievement.filter(
-                press_releases__id=release_id
-            ).using_db(conn).values_list("status", flat=True).first()
-            if achievement_status is not None and achievement_status != AchievementStatus.VERIFIED:
+            achievement = await Achievement.filter(press_releases__id=release_id).using_db(conn).first()
+            if achievement is not None and achievement.status != AchievementStatus.VERIFIED:
                 raise UserInputError.one(
                     "acknowledgeReview", UserErrorCode.INVALID,
                     "Verifikasi prestasi ini telah dicabut; tanda tinjau ulang tidak dapat dihapus.",
@@ -349,8 +347,8 @@ async def _check_publishable(release: PressRelease, conn: Any) -> None:
                      f"Rilis belum dapat diterbitkan: {release.needs_review_reason}")
     achievement_id = release.achievement_id  # type: ignore[attr-defined]
     if achievement_id is not None:
-        status = await Achievement.filter(id=achievement_id).using_db(conn).values_list("status", flat=True).first()
-        if status != AchievementStatus.VERIFIED:
+        achievement = await Achievement.filter(id=achievement_id).using_db(conn).first()
+        if achievement is None or achievement.status != AchievementStatus.VERIFIED:
             problems.add(None, UserErrorCode.INVALID,
                          "Rilis belum dapat diterbitkan: prestasinya tidak lagi berstatus terverifikasi.")
     problems.raise_if_any()

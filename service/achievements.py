@@ -11,7 +11,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from service import audit, hooks
-from service.directory import can_act_for, category_with_descendants, resolve_region
+from service.directory import can_act_for, category_with_descendants, public_person_name, resolve_region
 from service.enums import (
     LEVEL_ORDER,
     AchievementLevel,
@@ -251,11 +251,13 @@ async def _validate(
             if len(found) != len(person_ids):
                 problems.add("personIds", UserErrorCode.NOT_FOUND, "Sebagian orang yang dipilih tidak ditemukan.")
             elif institution is not None:
-                foreign = [x.name for x in persons if x.institution_id not in (None, institution.id)]  # type: ignore[attr-defined]
+                foreign = [x for x in persons if x.institution_id not in (None, institution.id)]  # type: ignore[attr-defined]
                 if foreign:
+                    names = await _names_for(actor, foreign)
                     problems.add(
                         "personIds", UserErrorCode.INVALID,
-                        f"{', '.join(sorted(foreign))} tidak terdaftar di {institution.name}.",
+                        f"{', '.join(sorted(names))} tidak terdaftar di {institution.name}; "
+                        "pilih orang dari instansi ini atau daftarkan orangnya terlebih dahulu.",
                     )
         if "person_ids" in p:
             values["achiever_kind"] = AchieverKind.PERSON if person_ids else AchieverKind.INSTITUTION
@@ -277,6 +279,14 @@ async def _validate(
             problems.add("evidenceUrls", UserErrorCode.TOO_LARGE, f"Paling banyak {MAX_EVIDENCE_URLS} tautan bukti.")
     problems.raise_if_any()
     return values, person_ids, urls
+
+
+async def _names_for(actor: Actor, persons: list[Person]) -> list[str]:
+    """Names as the actor may read them: persons of other institutions appear as initials unless consented."""
+    paths = dict(await Institution.filter(
+        id__in=[p.institution_id for p in persons if p.institution_id is not None]  # type: ignore[attr-defined]
+    ).values_list("id", "path"))
+    return [public_person_name(actor, p, paths.get(p.institution_id)) for p in persons]  # type: ignore[attr-defined]
 
 
 def _field(key: str) -> str:

@@ -302,3 +302,22 @@ def is_status_change_only(new: Achievement, old: Achievement | None) -> bool:
     return AchievementStatus(new.status) in (AchievementStatus.VERIFIED, AchievementStatus.REJECTED) and (
         AchievementStatus(new.status) != AchievementStatus(old.status)
     )
+
+
+async def duplicate_rejection_reason(actor: Actor, achievement_id: int, original_id: int, reason: str | None) -> str:
+    """The rejection reason of a duplicate, pointing to the original the verifier chose."""
+    from service.achievements import get_visible
+    from service.errors import UserErrorCode, UserInputError
+    from service.text import clean
+
+    if original_id == achievement_id:
+        raise UserInputError.one("duplicateOf", UserErrorCode.INVALID, "Prestasi tidak dapat menjadi duplikat dirinya sendiri.")
+    original = await get_visible(actor, original_id)
+    if original is None:
+        raise UserInputError.one("duplicateOf", UserErrorCode.NOT_FOUND, "Prestasi asli tidak ditemukan.")
+    pointer = (
+        f"Duplikat dari prestasi #{original.id} \u201c{original.title}\u201d "
+        f"({original.date.strftime('%d/%m/%Y')})."
+    )
+    extra = clean(reason)
+    return f"{pointer} {extra}" if extra else pointer

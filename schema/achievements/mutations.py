@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.achievements.inputs import AchievementInput, AchievementUpdateInput
@@ -10,6 +12,7 @@ from schema.errors import UserError, run_mutation
 from schema.ids import decode_id, decode_ids
 from schema.permissions import GATE
 from service import achievements as service
+from service import duplicates
 from service.enums import AchievementLevel, AchievementRank
 
 
@@ -87,9 +90,21 @@ class AchievementMutations:
         return _payload(*await run_mutation(info, call))
 
     @strawberry.mutation(permission_classes=GATE, description="SUBMITTED → REJECTED, with a reason.")
-    async def reject_achievement(self, info: strawberry.Info, id: strawberry.ID, reason: str) -> AchievementPayload:  # noqa: A002
+    async def reject_achievement(
+        self, info: strawberry.Info, id: strawberry.ID, reason: str,  # noqa: A002
+        duplicate_of: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The original this entry duplicates; the reason then points to it."),
+        ] = None,
+    ) -> AchievementPayload:
         async def call():
-            return await service.reject_achievement(info.context.actor, decode_id(id, "Achievement", "id"), reason)
+            pk = decode_id(id, "Achievement", "id")
+            text = reason
+            if duplicate_of is not None:
+                text = await duplicates.duplicate_rejection_reason(
+                    info.context.actor, pk, decode_id(duplicate_of, "Achievement", "duplicateOf"), reason
+                )
+            return await service.reject_achievement(info.context.actor, pk, text)
 
         return _payload(*await run_mutation(info, call))
 

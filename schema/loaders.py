@@ -8,6 +8,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from service import achievements as achievements_service
 from service import duplicates as duplicates_service
 from service import press as press_service
 from service.models import (
@@ -59,6 +60,8 @@ class Loaders:
         self.possible_duplicates_by_achievement_id = DataLoader(self._possible_duplicates)
         # Only for achievements already checked as visible (e.g. the ones a duplicate hint points to).
         self.achievement_by_id = DataLoader(lambda keys: _by_id(Achievement, keys))
+        # Checks visibility itself: None for what the caller may not see (e.g. a release's achievement).
+        self.visible_achievement_by_id = DataLoader(self._visible_achievements)
 
     async def _persons_by_achievement(self, keys: Sequence[int]) -> list[list[Person]]:
         links = await AchievementPerson.filter(achievement_id__in=list(set(keys))).order_by("id").values_list(
@@ -74,6 +77,11 @@ class Loaders:
     async def _possible_duplicates(self, keys: Sequence[int]) -> list[list[Any]]:
         found = await duplicates_service.possible_duplicates(self.actor, list(keys))
         return [found.get(k, []) for k in keys]
+
+    async def _visible_achievements(self, keys: Sequence[int]) -> list[Achievement | None]:
+        rows = await achievements_service.visible_achievements(self.actor).filter(id__in=list(set(keys)))
+        found = {r.id: r for r in rows}
+        return [found.get(k) for k in keys]
 
     async def _press_by_achievement(self, keys: Sequence[int]) -> list[list[PressRelease]]:
         qs = press_service.visible_releases(self.actor).filter(achievement_id__in=list(set(keys))).order_by("id")

@@ -97,8 +97,8 @@ async def make_achievement(
     category = category or await leaf_category()
     a = await Achievement.create(
         title=title or f"Juara 1 Festival Paduan Suara {next(_counter)}",
-        event_name="Festival Paduan Suara Pelajar",
-        organizer="Dinas Pendidikan Provinsi Jawa Tengah",
+        event_name=kw.pop("event_name", "Festival Paduan Suara Pelajar"),
+        organizer=kw.pop("organizer", "Dinas Pendidikan Provinsi Jawa Tengah"),
         level=level,
         level_order=LEVEL_ORDER.index(level),
         rank=rank,

@@ -67,10 +67,9 @@ class PressReleaseType(Node):
         self, info: strawberry.Info
     ) -> Annotated[AchievementType, strawberry.lazy("schema.achievements.types")] | None:
         from schema.achievements.types import AchievementType
-        from service.achievements import get_visible
 
         aid = self._row.achievement_id  # type: ignore[attr-defined]
         if aid is None:
             return None
-        row = await get_visible(info.context.actor, aid)
+        row = await info.context.loaders.visible_achievement_by_id.load(aid)
         return AchievementType.from_row(row) if row else None

@@ -57,6 +57,7 @@ class Loaders:
         self.evidence_by_achievement_id = DataLoader(lambda keys: _grouped(Evidence, "achievement_id", keys))
         self.press_releases_by_achievement_id = DataLoader(self._press_by_achievement)
         self.user_by_id = DataLoader(lambda keys: _by_id(User, keys))
+        self.revisions_by_press_release_id = DataLoader(self._revisions_by_press_release)
         self.possible_duplicates_by_achievement_id = DataLoader(self._possible_duplicates)
         # Only for achievements already checked as visible (e.g. the ones a duplicate hint points to).
         self.achievement_by_id = DataLoader(lambda keys: _by_id(Achievement, keys))
@@ -77,6 +78,10 @@ class Loaders:
     async def _possible_duplicates(self, keys: Sequence[int]) -> list[list[Any]]:
         found = await duplicates_service.possible_duplicates(self.actor, list(keys))
         return [found.get(k, []) for k in keys]
+
+    async def _revisions_by_press_release(self, keys: Sequence[int]) -> list[list[Any]]:
+        grouped = await press_service.revisions_of(list(set(keys)))
+        return [grouped.get(k, []) for k in keys]
 
     async def _visible_achievements(self, keys: Sequence[int]) -> list[Achievement | None]:
         rows = await achievements_service.visible_achievements(self.actor).filter(id__in=list(set(keys)))

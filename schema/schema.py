@@ -17,6 +17,7 @@ from schema.directory.types import CategoryType, InstitutionType, PersonType
 from schema.evidence.mutations import EvidenceMutations
 from schema.imports.mutations import ImportMutations
 from schema.node_query import NodeQueries
+from schema.press.mutations import PressMutations
 from schema.press.queries import PressQueries
 from schema.press.types import PressReleaseType
 from schema.regions.queries import RegionQueries
@@ -25,7 +26,7 @@ from schema.stats.mutations import StatsMutations
 from schema.stats.queries import StatsQueries
 
 QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, DirectoryQueries, AchievementQueries, PressQueries, StatsQueries]
-MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations, EvidenceMutations, ImportMutations, StatsMutations]
+MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations, EvidenceMutations, ImportMutations, StatsMutations, PressMutations]
 NODE_TYPES: list[type] = [
     KecamatanType, DesaType, CategoryType, InstitutionType, PersonType, AchievementType, EvidenceType,
     PressReleaseType, UserType,

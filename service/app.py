@@ -15,6 +15,7 @@ from starlette.staticfiles import StaticFiles
 from service import accounts, dashboard, db, exports, file_routes
 from service.config import get_settings
 from service.logs import configure_logging
+from service.press import docx as press_docx
 
 log = logging.getLogger("juara.app")
 
@@ -56,6 +57,7 @@ def create_app(manage_database: bool = True) -> Starlette:
         Route("/evidence/{evidence_id}", file_routes.evidence_download, methods=["GET"]),
         Route("/templates/import-prestasi.xlsx", file_routes.import_template, methods=["GET"]),
         Route("/templates/import-prestasi.csv", file_routes.import_template_csv, methods=["GET"]),
+        Route("/press-releases/{release_id}.docx", press_docx.docx_download, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/dashboard", dashboard.dashboard_page, methods=["GET"]),
         Route("/dashboard/kecamatan.geojson", dashboard.kecamatan_geojson, methods=["GET"]),

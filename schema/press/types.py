@@ -11,9 +11,10 @@ import strawberry
 from schema.ids import encode_id
 from schema.node import Node
 from service.enums import PressReleaseStatus
-from service.models import PressRelease
+from service.models import PressRelease, PressReleaseRevision
 
 if TYPE_CHECKING:
+    from schema.accounts.types import UserType
     from schema.achievements.types import AchievementType
 
 PressReleaseStatusEnum = strawberry.enum(PressReleaseStatus, name="PressReleaseStatus")
@@ -24,6 +25,33 @@ class PressReleaseFormat(Enum):
     MARKDOWN = "MARKDOWN"
     HTML = "HTML"
     TEXT = "TEXT"
+
+
+@strawberry.type(
+    name="PressReleaseRevision",
+    description="A text the release had before an edit replaced it: its version, and who replaced it when.",
+)
+class PressReleaseRevisionType:
+    version: int = strawberry.field(description="The version this text had.")
+    title: str
+    created_at: dt.datetime = strawberry.field(description="When the edit that replaced this text was saved.")
+    _row: strawberry.Private[PressReleaseRevision]
+
+    @strawberry.field
+    def body(self, format: PressReleaseFormat = PressReleaseFormat.MARKDOWN) -> str:  # noqa: A002 - contract name
+        from service.press import render_body
+
+        return render_body(self._row.body, format.value)
+
+    @strawberry.field(description="The editor who saved the edit that replaced this text.")
+    async def editor(self, info: strawberry.Info) -> Annotated[UserType, strawberry.lazy("schema.accounts.types")] | None:
+        from schema.accounts.types import UserType
+
+        editor_id = self._row.editor_id  # type: ignore[attr-defined]
+        if editor_id is None:
+            return None
+        row = await info.context.loaders.user_by_id.load(editor_id)
+        return UserType.from_row(row) if row else None
 
 
 @strawberry.type(name="PressRelease", description="A news article drafted from achievements for the IKP editors.")
@@ -61,6 +89,14 @@ class PressReleaseType(Node):
         from service.press import render_body
 
         return render_body(self._row.body, format.value)
+
+    @strawberry.field(description="Earlier texts, newest first; staff only (others get an empty list).")
+    async def revisions(self, info: strawberry.Info) -> list[PressReleaseRevisionType]:
+        actor = info.context.actor
+        if actor is None or not actor.is_staff:
+            return []
+        rows = await info.context.loaders.revisions_by_press_release_id.load(self._row.id)
+        return [PressReleaseRevisionType(version=r.version, title=r.title, created_at=r.created_at, _row=r) for r in rows]
 
     @strawberry.field(description="Null for a roundup covering several achievements.")
     async def achievement(

@@ -1,0 +1,89 @@
+"""Press-release mutations: generating drafts and roundups, saving edits, moving the status."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.errors import UserError, run_mutation
+from schema.ids import decode_id
+from schema.permissions import GATE
+from schema.press.inputs import PressReleaseInput, RoundupInput
+from schema.press.types import PressReleaseStatusEnum, PressReleaseType
+from service import press as service
+from service.enums import PressReleaseStatus
+
+
+@strawberry.type
+class PressReleasePayload:
+    press_release: PressReleaseType | None
+    errors: list[UserError]
+
+
+def _payload(row, errors) -> PressReleasePayload:
+    return PressReleasePayload(press_release=PressReleaseType.from_row(row) if row else None, errors=errors)
+
+
+@strawberry.type
+class PressMutations:
+    @strawberry.mutation(
+        permission_classes=GATE,
+        description="Another draft for a VERIFIED achievement; `template` names a family ('perorangan') "
+        "or a family and variant ('perorangan/2').",
+    )
+    async def generate_press_release(
+        self, info: strawberry.Info, achievement_id: strawberry.ID, template: str | None = None
+    ) -> PressReleasePayload:
+        async def call():
+            return await service.generate_press_release(
+                info.context.actor, decode_id(achievement_id, "Achievement", "achievementId"), template
+            )
+
+        return _payload(*await run_mutation(info, call))
+
+    @strawberry.mutation(
+        permission_classes=GATE,
+        description="Save an edit; a stale expectedVersion is VERSION_CONFLICT. The replaced text is kept as a revision.",
+    )
+    async def update_press_release(
+        self, info: strawberry.Info, id: strawberry.ID, expected_version: int, input: PressReleaseInput  # noqa: A002
+    ) -> PressReleasePayload:
+        async def call():
+            edit = service.ReleaseEdit(
+                title=input.title, body=input.body, acknowledge_review=bool(input.acknowledge_review)
+            )
+            return await service.update_press_release(
+                info.context.actor, decode_id(id, "PressRelease", "id"), expected_version, edit
+            )
+
+        return _payload(*await run_mutation(info, call))
+
+    @strawberry.mutation(
+        permission_classes=GATE,
+        description="DRAFT ⇄ IN_REVIEW, DRAFT/IN_REVIEW → PUBLISHED (not while [[ … ]] remains), "
+        "PUBLISHED → ARCHIVED, ARCHIVED → DRAFT.",
+    )
+    async def set_press_release_status(
+        self, info: strawberry.Info, id: strawberry.ID, status: PressReleaseStatusEnum  # noqa: A002
+    ) -> PressReleasePayload:
+        async def call():
+            return await service.set_press_release_status(
+                info.context.actor, decode_id(id, "PressRelease", "id"), PressReleaseStatus(status)
+            )
+
+        return _payload(*await run_mutation(info, call))
+
+    @strawberry.mutation(
+        permission_classes=GATE,
+        description="One DRAFT release covering the verified achievements of a window; its achievement is null.",
+    )
+    async def generate_roundup(self, info: strawberry.Info, input: RoundupInput) -> PressReleasePayload:  # noqa: A002
+        async def call():
+            flt = service.RoundupFilter(
+                date_from=input.date_from,
+                date_to=input.date_to,
+                kecamatan_id=decode_id(input.kecamatan_id, "Kecamatan", "kecamatanId"),
+                category_id=decode_id(input.category_id, "Category", "categoryId"),
+            )
+            return await service.generate_roundup(info.context.actor, flt, input.variant)
+
+        return _payload(*await run_mutation(info, call))

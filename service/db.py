@@ -96,7 +96,9 @@ async def init_db(url: str | None = None) -> None:
 
 async def close_db() -> None:
     try:
-        await connections.close_all()
+        # Through Tortoise, not `connections`: that also drops the global fallback context, so a later
+        # init in another event loop (`juara serve` after its start-up check) does not refuse to start.
+        await Tortoise.close_connections()
     except RuntimeError:
         # Tortoise was never initialised (e.g. DATABASE_URL was rejected): nothing to close.
         log.debug("close_db: no database was open")

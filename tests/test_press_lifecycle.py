@@ -280,3 +280,19 @@ async def test_award_release_uses_the_rank_label(db, kind):
     editor, _ = await _actor(Role.ADMIN)
     release = await press.generate_press_release(editor, achievement.id)
     assert release.template.startswith("penghargaan/") and "Predikat Madya" in release.title + release.body
+
+
+async def test_drafts_in_bulk_match_single_drafts(db):
+    from tortoise.transactions import in_transaction
+
+    from service.press.lifecycle import draft_many_on_verification, draft_on_verification
+
+    school = await make_institution("SMP Negeri 1 Bobotsari")
+    rows = [await make_achievement(school, date=dt.date(2026, 10, d)) for d in (1, 2, 3)]
+    async with in_transaction() as conn:
+        bulk = await draft_many_on_verification(rows, None, conn)
+        single = await draft_on_verification(rows[0], None, conn)
+    assert len(bulk) == 3 and await PressRelease.filter(achievement_id=rows[0].id).count() == 2
+    first = await PressRelease.filter(achievement_id=rows[0].id).order_by("id").first()
+    assert (first.title, first.body, first.template) == (single.title, single.body, single.template)
+    assert await AuditEvent.filter(action="press_release.generate_many").count() == 1

@@ -175,6 +175,27 @@ async def draft_on_verification(achievement: Achievement, actor: Actor | None, c
     return await _create(actor, draft, conn, achievement_id=achievement.id, action="press_release.generate")
 
 
+async def draft_many_on_verification(
+    achievements: list[Achievement], actor: Actor | None, conn: Any
+) -> list[PressRelease]:
+    """Drafts for many verified achievements at once (seeding, imports): bulk facts, one insert, one audit event."""
+    if not achievements:
+        return []
+    initials = await editor_initials(actor, conn)
+    rows = []
+    for facts in await facts_for(achievements, conn):
+        draft = render_draft(facts, None, initials)
+        rows.append(PressRelease(
+            achievement_id=facts.key, title=draft.title[:MAX_TITLE], body=draft.body, template=draft.template,
+            created_by_id=actor.user_id if actor else None,
+        ))
+    await PressRelease.bulk_create(rows, batch_size=500, using_db=conn)
+    await audit.record(actor, "press_release.generate_many", "PressRelease", None,
+                       after={"achievement_ids": [a.id for a in achievements]}, connection=conn)
+    log.info("press releases drafted in bulk", extra={"count": len(rows)})
+    return rows
+
+
 async def generate_press_release(actor: Actor, achievement_id: int, template: str | None = None) -> PressRelease:
     """Another draft for a VERIFIED achievement, optionally from a named template ('perorangan/2')."""
     _require_editor(actor)

@@ -30,6 +30,7 @@ from service.security import Actor
 log = logging.getLogger("juara.stats")
 
 DAILY = "achievement_stat_daily"
+YEARLY = "achievement_stat_yearly"
 BY_INSTITUTION = "achievement_stat_institution"
 
 LEVEL_LABEL = {
@@ -132,11 +133,16 @@ def _date_param(value: dt.date) -> Any:
 
 
 class Scope:
-    """The WHERE clause of one stats request, valid for both aggregate tables."""
+    """The WHERE clause of one stats request, valid for every aggregate table it is used on.
 
-    def __init__(self, clauses: list[str], params: list[Any]):
+    `yearly` says whether the small yearly table can answer: no day-precise date range, and no category
+    filter below the top level (those dimensions are not in it).
+    """
+
+    def __init__(self, clauses: list[str], params: list[Any], yearly: bool = False):
         self.clauses = clauses
         self.params = params
+        self.yearly = yearly
 
     @property
     def where(self) -> str:
@@ -147,6 +153,7 @@ async def build_scope(actor: Actor | None, flt: StatsFilter | None) -> Scope:
     f = flt or StatsFilter()
     status = effective_status(actor, f.status)
     clauses, params = ["s.status = ?"], [status.value]
+    yearly = f.date_from is None and f.date_to is None
     if f.year is not None:
         if not 1900 <= f.year <= 2200:
             problems = Problems()
@@ -169,13 +176,14 @@ async def build_scope(actor: Actor | None, flt: StatsFilter | None) -> Scope:
             clauses.append("s.category_root_id = ?")
             params.append(category.id)
         else:
+            yearly = False
             ids = await category_with_descendants(f.category_id)
             clauses.append(f"s.category_id IN ({', '.join('?' for _ in ids)})")
             params.extend(ids)
     if f.kecamatan_id is not None:
         clauses.append("s.kecamatan_id = ?")
         params.append(f.kecamatan_id)
-    return Scope(clauses, params)
+    return Scope(clauses, params, yearly)
 
 
 # Points per aggregate row, from the tables in force: floor(base * factor / 100) per achievement.
@@ -192,6 +200,13 @@ async def _query(query: str, params: list[Any]) -> list[dict]:
 
 async def _grouped(scope: Scope, column: str, table: str = DAILY, extra: str = "") -> dict[Any, tuple[int, int]]:
     where = scope.where + (f" AND {extra}" if extra else "")
+    if table == DAILY and scope.yearly and column in ("kecamatan_id", "level", "category_root_id", "year"):
+        rows = await _query(
+            f"SELECT s.{column} AS k, SUM(s.count) AS n, SUM(s.points) AS p FROM {YEARLY} s WHERE {where} "
+            f"GROUP BY s.{column}",
+            scope.params,
+        )
+        return {r["k"]: (int(r["n"] or 0), int(r["p"] or 0)) for r in rows}
     rows = await _query(
         f"SELECT s.{column} AS k, {_SUMS} FROM {table} s{_POINTS_JOIN} WHERE {where} GROUP BY s.{column}",
         scope.params,
@@ -200,7 +215,8 @@ async def _grouped(scope: Scope, column: str, table: str = DAILY, extra: str = "
 
 
 async def total(scope: Scope) -> int:
-    rows = await _query(f"SELECT SUM(s.count) AS n FROM {DAILY} s WHERE {scope.where}", scope.params)
+    table = YEARLY if scope.yearly else DAILY
+    rows = await _query(f"SELECT SUM(s.count) AS n FROM {table} s WHERE {scope.where}", scope.params)
     return int(rows[0]["n"] or 0) if rows else 0
 
 
@@ -252,7 +268,7 @@ async def by_year(scope: Scope) -> list[Bucket]:
 
 async def by_month(scope: Scope, year: int) -> list[Bucket]:
     """The twelve months of one year, zeros included."""
-    counts = await _grouped(Scope(scope.clauses + ["s.year = ?"], scope.params + [year]), "month")
+    counts = await _grouped(Scope(scope.clauses + ["s.year = ?"], scope.params + [year], False), "month")
     return [
         Bucket(f"{year}-{m:02d}", f"{MONTH_LABEL[m - 1]} {year}", *counts.get(m, (0, 0))) for m in range(1, 13)
     ]
@@ -260,7 +276,8 @@ async def by_month(scope: Scope, year: int) -> list[Bucket]:
 
 async def by_desa(scope: Scope, kecamatan_id: int) -> list[DesaRow]:
     """Every desa/kelurahan of one kecamatan in code order, zeros included."""
-    counts = await _grouped(Scope(scope.clauses + ["s.kecamatan_id = ?"], scope.params + [kecamatan_id]), "desa_id")
+    counts = await _grouped(Scope(scope.clauses + ["s.kecamatan_id = ?"], scope.params + [kecamatan_id], False),
+                            "desa_id")
     desa_ids = await Desa.filter(kecamatan_id=kecamatan_id).order_by("code").values_list("id", flat=True)
     return [DesaRow(d, *counts.get(d, (0, 0))) for d in desa_ids]
 
@@ -340,6 +357,8 @@ async def update_points_table(
         for rk, factor in ranks.items():
             await PointsRank.update_or_create(defaults={"factor": factor}, rank=rk, using_db=conn)
         after = await points_table(conn)
+        # Stored points of the yearly table follow the new tables in the same transaction.
+        await _rebuild_yearly(conn)
         await audit.record(actor, "points.update", "PointsTable", None,
                            before=_plain_table(before), after=_plain_table(after), connection=conn)
     log.info("points table changed", extra={"actor": actor.username})
@@ -396,9 +415,40 @@ async def achievement_changed(new: Any, old: Any | None, conn: Any = None) -> No
     if old_keys is not None:
         await _bump(conn, DAILY, _DAILY_COLS, _DAILY_KEY, old_keys[0], -1)
         await _bump(conn, BY_INSTITUTION, _INST_COLS, _INST_KEY, old_keys[1], -1)
+        await _bump_yearly(conn, old_keys[0], -1)
     if new_keys is not None:
         await _bump(conn, DAILY, _DAILY_COLS, _DAILY_KEY, new_keys[0], 1)
         await _bump(conn, BY_INSTITUTION, _INST_COLS, _INST_KEY, new_keys[1], 1)
+        await _bump_yearly(conn, new_keys[0], 1)
+
+
+async def _bump_yearly(conn: Any, daily_key: tuple, delta: int) -> None:
+    """Count and points (with the tables in force) of one achievement into or out of its yearly cell."""
+    _, year, _, status, level, rank, _, root, kec, _, _ = daily_key
+    await conn.execute_query(sql(
+        f"INSERT INTO {YEARLY} (year, status, level, category_root_id, kecamatan_id, count, points) "
+        "SELECT ?, ?, ?, ?, ?, ?, ? * COALESCE((pl.base * pr.factor) / 100, 0) "
+        "FROM (SELECT 1 AS one) x LEFT JOIN points_level pl ON pl.level = ? LEFT JOIN points_rank pr ON pr.rank = ? "
+        "WHERE x.one = 1 "
+        "ON CONFLICT (year, status, level, category_root_id, kecamatan_id) DO UPDATE SET "
+        f"count = {YEARLY}.count + excluded.count, points = {YEARLY}.points + excluded.points"
+    ), [year, status, level, root, kec, delta, delta, level, rank])
+    if delta < 0:
+        await conn.execute_query(sql(
+            f"DELETE FROM {YEARLY} WHERE year = ? AND status = ? AND level = ? AND category_root_id = ? "
+            "AND kecamatan_id = ? AND count <= 0"
+        ), [year, status, level, root, kec])
+
+
+async def _rebuild_yearly(conn: Any) -> None:
+    await conn.execute_query(f"DELETE FROM {YEARLY}")
+    await conn.execute_query(
+        f"INSERT INTO {YEARLY} (year, status, level, category_root_id, kecamatan_id, count, points) "
+        "SELECT d.year, d.status, d.level, d.category_root_id, d.kecamatan_id, SUM(d.count), "
+        "SUM(d.count * COALESCE((pl.base * pr.factor) / 100, 0)) "
+        f"FROM {DAILY} d LEFT JOIN points_level pl ON pl.level = d.level LEFT JOIN points_rank pr ON pr.rank = d.rank "
+        "GROUP BY d.year, d.status, d.level, d.category_root_id, d.kecamatan_id"
+    )
 
 
 def _year_month_sql() -> tuple[str, str]:
@@ -408,7 +458,7 @@ def _year_month_sql() -> tuple[str, str]:
 
 
 async def rebuild_aggregates(connection: Any = None) -> dict[str, int]:
-    """Recompute both aggregate tables from the achievement table in one transaction.
+    """Recompute the aggregate tables from the achievement table in one transaction.
 
     Paths that write achievements in bulk without the workflow (the demo seeder, spreadsheet import,
     a data repair) call this once at the end instead of updating the aggregates row by row.
@@ -432,8 +482,9 @@ async def rebuild_aggregates(connection: Any = None) -> dict[str, int]:
             f"COUNT(*) FROM achievement "
             f"GROUP BY institution_id, date, status, level, rank, category_id, category_root_id, {kec}"
         )
+        await _rebuild_yearly(conn)
         out = {}
-        for table in (DAILY, BY_INSTITUTION):
+        for table in (DAILY, BY_INSTITUTION, YEARLY):
             _, rows = await conn.execute_query(f"SELECT COUNT(*) AS n FROM {table}")
             out[table] = int(rows[0]["n"] if isinstance(rows[0], dict) else rows[0][0])
         return out

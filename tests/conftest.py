@@ -19,7 +19,7 @@ REQUIRE_POSTGRES = os.environ.get("JUARA_REQUIRE_POSTGRES") == "1"
 
 # Tables holding data that tests create, children first.
 MUTABLE_TABLES = [
-    "achievement_stat_daily", "achievement_stat_institution",
+    "achievement_stat_daily", "achievement_stat_institution", "achievement_stat_yearly",
     "duplicate_hint", "import_batch",
     "achievement_person", "evidence", "press_release_revision", "press_release", "achievement", "person",
     "auth_token", "login_throttle", "audit_event", "app_user", "institution",

@@ -227,6 +227,7 @@ async def test_points_follow_the_table_and_a_changed_table(gql, world):
     assert [r["points"] for r in got["byKecamatan"]] == [points[("kec", k)] for k in kec_ids]
     assert next(b for b in got["byLevel"] if b["key"] == "PROVINSI")["points"] == 99 + 99 + 99 * 33 // 100
     assert await AuditEvent.filter(action="points.update").count() == 1
+    assert await _aggregate_snapshot() == await _fresh_group_by()  # stored yearly points follow the new table
 
     bad = await gql(mutation, {"i": {"levels": [{"level": "DESA", "base": -1}, {"level": "DESA", "base": 5}]}},
                     login=admin)
@@ -259,7 +260,7 @@ async def test_visibility_verified_for_the_public_other_statuses_for_staff(gql, 
     assert bad["errors"][0]["extensions"]["code"] == "INVALID"
 
 
-async def _aggregate_snapshot() -> tuple[list, list]:
+async def _aggregate_snapshot() -> tuple[list, list, list]:
     daily = await execute(
         "SELECT date, status, level, rank, category_id, category_root_id, kecamatan_id, desa_id, institution_kind, "
         "count FROM achievement_stat_daily WHERE count <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
@@ -268,10 +269,14 @@ async def _aggregate_snapshot() -> tuple[list, list]:
         "SELECT institution_id, date, status, level, rank, category_id, kecamatan_id, count "
         "FROM achievement_stat_institution WHERE count <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7"
     )
-    return [tuple(r) for r in daily[1]], [tuple(r) for r in inst[1]]
+    yearly = await execute(
+        "SELECT year, status, level, category_root_id, kecamatan_id, count, points FROM achievement_stat_yearly "
+        "WHERE count <> 0 ORDER BY 1, 2, 3, 4, 5"
+    )
+    return [tuple(r) for r in daily[1]], [tuple(r) for r in inst[1]], [tuple(r) for r in yearly[1]]
 
 
-async def _fresh_group_by() -> tuple[list, list]:
+async def _fresh_group_by() -> tuple[list, list, list]:
     daily = await execute(
         "SELECT date, status, level, rank, category_id, category_root_id, COALESCE(kecamatan_id, 0), "
         "COALESCE(desa_id, 0), institution_kind, COUNT(*) FROM achievement "
@@ -283,7 +288,18 @@ async def _fresh_group_by() -> tuple[list, list]:
         "FROM achievement GROUP BY institution_id, date, status, level, rank, category_id, "
         "COALESCE(kecamatan_id, 0) ORDER BY 1, 2, 3, 4, 5, 6, 7"
     )
-    return [tuple(r) for r in daily[1]], [tuple(r) for r in inst[1]]
+    # Year and points computed here in Python from the rows, independently of the SQL under test.
+    rows = await execute("SELECT date, status, level, rank, category_root_id, kecamatan_id FROM achievement")
+    table = await stats.points_table()
+    base, factor = dict(table.levels), dict(table.ranks)
+    cells: dict[tuple, list[int]] = {}
+    for date, status, level, rank, root, kec in (tuple(r) for r in rows[1]):
+        year = date.year if isinstance(date, dt.date) else int(str(date)[:4])
+        cell = cells.setdefault((year, status, level, root, kec or 0), [0, 0])
+        cell[0] += 1
+        cell[1] += base[L(level)] * factor[R(rank)] // 100
+    yearly = [(*k, n, p) for k, (n, p) in sorted(cells.items())]
+    return [tuple(r) for r in daily[1]], [tuple(r) for r in inst[1]], yearly
 
 
 async def test_aggregates_equal_a_fresh_group_by_through_the_workflow(gql, world):
@@ -329,6 +345,7 @@ async def test_rebuild_restores_aggregates_after_a_bulk_write(gql, world):
     before = await _aggregate_snapshot()
     await execute("DELETE FROM achievement_stat_daily")
     await execute("DELETE FROM achievement_stat_institution")
+    await execute("DELETE FROM achievement_stat_yearly")
     assert (await gql("{ stats { total } }"))["data"]["stats"]["total"] == 0
     cells = await stats.rebuild_aggregates()
     assert cells["achievement_stat_daily"] == len(before[0])

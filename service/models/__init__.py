@@ -14,13 +14,14 @@ from service.models.imports import DuplicateHint, ImportBatch
 from service.models.institutions import Institution, Person
 from service.models.press import PressRelease, PressReleaseRevision
 from service.models.regions import Desa, Kecamatan
-from service.models.stats import AchievementStatDaily, AchievementStatInstitution
+from service.models.stats import AchievementStatDaily, AchievementStatInstitution, AchievementStatYearly
 
 __all__ = [
     "Achievement",
     "AchievementPerson",
     "AchievementStatDaily",
     "AchievementStatInstitution",
+    "AchievementStatYearly",
     "AuditEvent",
     "AuthToken",
     "Category",

@@ -56,3 +56,25 @@ class AchievementStatInstitution(Model):
         table = "achievement_stat_institution"
         unique_together = (("institution_id", "date", "status", "level", "rank", "category_id", "kecamatan_id"),)
         indexes = (Index(fields=("status", "year", "institution_id")),)
+
+
+class AchievementStatYearly(Model):
+    """Count and points per year, status, level, top-level category and kecamatan.
+
+    The main breakdowns of the dashboard read this small table. Points are stored (computed with the points
+    tables in force) so that rank need not be a dimension; changing the tables recomputes them from the
+    daily table."""
+
+    id = fields.IntField(primary_key=True)
+    year = fields.SmallIntField()
+    status = fields.CharField(max_length=12)
+    level = fields.CharField(max_length=16)
+    category_root_id = fields.IntField()
+    kecamatan_id = fields.IntField()
+    count = fields.IntField(default=0)
+    points = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "achievement_stat_yearly"
+        unique_together = (("year", "status", "level", "category_root_id", "kecamatan_id"),)
+        indexes = (Index(fields=("status", "year")),)

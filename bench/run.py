@@ -1,0 +1,180 @@
+"""Run the benchmarks: `python -m bench.run` (full) or `python -m bench.run --quick` (10 000 rows, minutes)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench import harness, page, throughput
+from bench.harness import make_record
+
+ALL_CASES = ["achievements_page", "stats", "press_generate", "import_xlsx", "throughput"]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def inproc(names: list[str], size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
+    env = {**os.environ, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING", "BENCH_QUICK": "1" if quick else "0"}
+    out = subprocess.run(  # noqa: S603 - our own module
+        [harness.PYTHON, "-m", "bench.inproc", ",".join(names), str(size), database],
+        env=env, cwd=harness.ROOT, check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+async def _page_case(port: int, url: str, first: int, offset: int, warmup: int, repeat: int):
+    if url.startswith("sqlite://"):
+        fetch, close = page.sqlite_fetch(url[len("sqlite://"):])
+        aclose = None
+    else:
+        fetch, aclose = await page.asyncpg_fetch(url)
+        close = None
+    client = harness.GraphQLClient(port)
+    variables = {"first": first, "after": page.after_for(offset)}
+    try:
+        served = client.post(page.PAGE_QUERY, variables)
+        expected = json.loads(await page.baseline_page(fetch, first, offset))
+        same = served == expected
+        if not same:
+            log(f"  warning: the page differs from the baseline's at offset {offset}")
+        for _ in range(warmup):
+            client.post(page.PAGE_QUERY, variables)
+            await page.baseline_page(fetch, first, offset)
+        api, base = [], []
+        # Interleaved, so that a burst of load from elsewhere on the machine hits both alike.
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.post(page.PAGE_QUERY, variables)
+            api.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            await page.baseline_page(fetch, first, offset)
+            base.append(time.perf_counter() - start)
+        return harness.median_ms(api), harness.median_ms(base), same
+    finally:
+        client.close()
+        if close:
+            close()
+        if aclose:
+            await aclose()
+
+
+def achievements_page(size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
+    warmup, repeat = (5, 30) if quick else (10, 60)
+    sql = {(r["page_size"], r["offset"]): r["sql_queries"] for r in inproc(["sql_queries"], size, database, url, quick)}
+    out = []
+    with harness.server(url, 1) as port:
+        first_ms = None
+        for offset in (0, 5000):
+            if offset >= size * 0.6:  # about 80 % of the demo achievements are VERIFIED
+                continue
+            api_ms, base_ms, same = asyncio.run(_page_case(port, url, 100, offset, warmup, repeat))
+            name = "achievements_page" if offset == 0 else f"achievements_page_offset_{offset}"
+            figures: dict[str, Any] = {
+                "transport": "HTTP/1.1 keep-alive to uvicorn on 127.0.0.1 (1 worker)", "page_size": 100,
+                "offset": offset, "sql_queries": sql.get((100, offset)), "sql_queries_page_of_10": sql.get((10, 0)),
+                "same_data_as_baseline": same, "repeat": repeat,
+            }
+            if offset == 0:
+                first_ms = api_ms
+            elif first_ms:
+                figures["vs_first_page"] = round(api_ms / first_ms, 2)
+            out.append(make_record(name, size, database, api_ms, base_ms, **figures).as_json())
+            log(f"  {name}: {api_ms:.2f} ms vs {base_ms:.2f} ms baseline; {sql.get((100, offset))} SQL")
+    return out
+
+
+def throughput_case(size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
+    seconds, warmup = (3, 1) if quick else (10, 2)
+    clients = 8
+    out = []
+    for workers in (1, 2):
+        with harness.server(url, workers) as port:
+            served = throughput.load(port, page.LIST_QUERY, clients=clients, seconds=seconds, warmup=warmup)
+        with harness.server(url, workers, asgi_app="bench.baseline_app:app") as port:
+            base = throughput.load(port, page.LIST_QUERY, clients=clients, seconds=seconds, warmup=warmup)
+        record = make_record(
+            f"throughput_{workers}w", size, database, served.p50_ms, base.p50_ms,
+            workers=workers, clients=clients, seconds=seconds, rps=round(served.rps, 1),
+            baseline_rps=round(base.rps, 1), p99_ms=round(served.p99_ms, 2), baseline_p99_ms=round(base.p99_ms, 2),
+            errors=served.failures, requests=served.requests,
+            query="achievements(first: 20) with institution and kecamatan names, anonymous",
+        )
+        out.append(record.as_json())
+        log(f"  throughput {workers}w: {served.rps:.0f} req/s (p99 {served.p99_ms:.1f} ms, {served.failures} errors)"
+            f" vs {base.rps:.0f} req/s baseline")
+    return out
+
+
+def in_process(name: str) -> Callable[[int, str, str, bool], list[dict[str, Any]]]:
+    def run(size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
+        records = inproc([name], size, database, url, quick)
+        for r in records:
+            log(f"  {r['name']}: {r['median_ms']} ms vs {r['baseline_median_ms']} ms baseline (×{r['ratio']})")
+        return records
+
+    return run
+
+
+RUNNERS: dict[str, Callable[[int, str, str, bool], list[dict[str, Any]]]] = {
+    "achievements_page": achievements_page,
+    "stats": in_process("stats"),
+    "press_generate": in_process("press_generate"),
+    "import_xlsx": in_process("import_xlsx"),
+    "throughput": throughput_case,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="10 000 achievements only, short runs")
+    parser.add_argument("--sizes", help="comma-separated dataset sizes (default 10000,100000,1000000)")
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--cases", default=",".join(ALL_CASES))
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", harness.DEFAULT_PG))
+    parser.add_argument("--out", default=str(harness.RESULTS))
+    args = parser.parse_args(argv)
+
+    sizes = [int(s) for s in (args.sizes or ("10000" if args.quick else "10000,100000,1000000")).split(",")]
+    databases = args.databases.split(",")
+    cases = [c for c in args.cases.split(",") if c]
+    if "postgres" in databases and not harness.pg_reachable(args.postgres_url):
+        log(f"PostgreSQL at {args.postgres_url} is not reachable: SQLite only")
+        databases = [d for d in databases if d != "postgres"]
+    meta = harness.machine(args.postgres_url if "postgres" in databases else None)
+    meta.update({"mode": "quick" if args.quick else "full", "sizes": sizes, "databases": databases,
+                 "command": " ".join(["python -m bench.run", *(argv if argv is not None else sys.argv[1:])])})
+    log(f"machine: {meta}")
+    records: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    for database in databases:
+        for size in sizes:
+            url = harness.ensure_dataset(database, size, args.postgres_url, log)
+            for name in cases:
+                log(f"{name} · {size} · {database}")
+                try:
+                    records.extend(RUNNERS[name](size, database, url, args.quick))
+                except subprocess.CalledProcessError as exc:
+                    log(f"  failed: {exc.stderr[-1500:] if exc.stderr else exc}")
+                    records.append(make_record(name, size, database, None, None, error=str(exc)[-300:]).as_json())
+                except Exception as exc:  # noqa: BLE001 - one failing case must not lose the others' results
+                    log(f"  failed: {type(exc).__name__}: {exc}")
+                    records.append(make_record(name, size, database, None, None,
+                                               error=f"{type(exc).__name__}: {exc}"[:300]).as_json())
+    meta["load_average_at_end"] = os.getloadavg()[0]
+    meta["seconds"] = round(time.perf_counter() - started, 1)
+    harness.write_results(records, meta, path=harness.Path(args.out))
+    log(f"wrote {args.out} ({len(records)} records) in {meta['seconds']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

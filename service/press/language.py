@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names, get_month_names
 
 from service.enums import AchievementLevel, AchievementRank
 
@@ -144,19 +144,24 @@ def number_word(n: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n <= 10 else str(n)
 
 
+# Babel's Indonesian names, looked up once: formatting a date is then plain string work (drafts are hot).
+_DAY_NAMES = dict(get_day_names("wide", locale=LOCALE))  # 0 = Monday, as date.weekday()
+_MONTH_NAMES = dict(get_month_names("wide", locale=LOCALE))  # 1 = January
+
+
 def day_date(value: dt.date) -> str:
     """'Senin (12/10/2026)': the day name with the date in brackets, no leading zeros."""
-    return f"{format_date(value, 'EEEE', locale=LOCALE)} ({value.day}/{value.month}/{value.year})"
+    return f"{_DAY_NAMES[value.weekday()]} ({value.day}/{value.month}/{value.year})"
 
 
 def long_date(value: dt.date) -> str:
     """'12 Oktober 2026'."""
-    return format_date(value, "d MMMM y", locale=LOCALE)
+    return f"{value.day} {_MONTH_NAMES[value.month]} {value.year}"
 
 
 def month_year(value: dt.date) -> str:
     """'Oktober 2026'."""
-    return format_date(value, "MMMM y", locale=LOCALE)
+    return f"{_MONTH_NAMES[value.month]} {value.year}"
 
 
 def period_phrase(start: dt.date, end: dt.date) -> str:

@@ -278,14 +278,27 @@ def build_context(facts: AchievementFacts, variant: int, editor_initials: str = 
     hidden = len(facts.persons) - len(named)
     coach_role, coach_name, description = split_coach(facts.description)
     first, later = achievement_subject(facts)
+    level_lead = "" if mentions else lang.level_phrase(facts.level, facts.kecamatan, facts.desa)
+    place = f"di {facts.location}" if facts.location else "di [[ tempat kegiatan ]]"
+    pick = facts.key // 7  # a second, independent choice (verbs) so variants mix
+    subject = f"{first}," if len(facts.persons) == 1 and named else first
+    # Phrases every family needs are composed here once, so a render is mostly string joins; the
+    # sentences around them stay in the templates.
     return {
         "variant": variant,
-        "pick": facts.key // 7,  # a second, independent choice (verbs) so variants mix
+        "pick": pick,
+        "achieve": lang.rank_phrase(facts.rank, facts.rank_label, pick),
+        "headline_achieve": lang.headline_rank(facts.rank, facts.rank_label, pick),
+        "level_suffix": f" {level_lead}" if level_lead else "",
+        "level_headline_suffix": "" if mentions else f" {lang.level_headline(facts.level)}",
+        "when_where": f"{lang.day_date(facts.date)} {place}",
+        "origin": f" dari Kecamatan {facts.kecamatan}" if facts.kecamatan else "",
+        "origin_di": f" di Kecamatan {facts.kecamatan}" if facts.kecamatan else "",
         "title": facts.title,
         "event": facts.event_name,
         "organizer": facts.organizer,
         "level": facts.level.value,
-        "level_lead": "" if mentions else lang.level_phrase(facts.level, facts.kecamatan, facts.desa),
+        "level_lead": level_lead,
         "level_headline": "" if mentions else lang.level_headline(facts.level),
         "rank": facts.rank.value,
         "rank_label": facts.rank_label,
@@ -313,7 +326,9 @@ def build_context(facts: AchievementFacts, variant: int, editor_initials: str = 
             "is_school": facts.institution_kind == InstitutionKind.SEKOLAH,
         },
         # `subject` is ready to stand before a verb: a named person's apposition is closed by a comma.
-        "subject": f"{first}," if len(facts.persons) == 1 and named else first,
+        "subject": subject,
+        # At the start of a sentence; a person described without a name reads "Seorang siswa …".
+        "subject_start": f"Seorang {first}" if len(facts.persons) == 1 and not named else lang.ucfirst(subject),
         "subject_plain": first,
         "headline_subject": headline_subject(facts),
         "subject_later": later,

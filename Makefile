@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ACHIEVEMENTS ?= 600
 
-.PHONY: run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick clean
+.PHONY: press-golden run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,10 @@ lint: $(VENV)/.installed-test
 ## Regenerate the committed SDL.
 schema: $(VENV)/.installed
 	$(BIN)/python -m schema.schema > schema/schema.graphql
+
+## Regenerate the golden press-release drafts (tests/golden/press/*.md); review the diff before committing.
+press-golden: $(VENV)/.installed-test
+	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_press_render.py -k golden
 
 clean:
 	rm -rf var/ .pytest_cache

@@ -104,3 +104,12 @@ def test_small_helpers():
     assert lang.field_phrase("Ekonomi & UMKM") == "ekonomi dan UMKM"
     assert lang.sentence("  lagu daerah  dibawakan ") == "lagu daerah dibawakan."
     assert lang.ucfirst("siswa SMP") == "Siswa SMP"
+
+
+def test_cached_names_agree_with_babel_formatting():
+    from babel.dates import format_date
+
+    for offset in range(0, 400, 11):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=offset)
+        assert lang.day_date(day).split(" ")[0] == format_date(day, "EEEE", locale="id")
+        assert lang.long_date(day) == format_date(day, "d MMMM y", locale="id")

@@ -6,6 +6,7 @@ import logging
 import uuid
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,6 +17,7 @@ from schema.context import Context
 from schema.pagination import PaginationError
 from service import accounts
 from service.errors import DomainError, Forbidden, NotAuthenticated, UserInputError
+from service.middleware import error_body
 
 log = logging.getLogger("juara.graphql")
 
@@ -40,6 +42,9 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         if error.extensions is None or "code" not in (error.extensions or {}):
             error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION_FAILED"}
         return error
+    if error.path is None and isinstance(original, GraphQLError | ValueError | TypeError):
+        # Variable coercion ("Int cannot represent …", a malformed Date): the client's input, no field ran.
+        return GraphQLError(error.message, nodes=error.nodes, extensions={"code": "BAD_USER_INPUT"})
     if isinstance(original, NotAuthenticated | Forbidden):
         return GraphQLError(str(original), nodes=error.nodes, path=error.path, extensions={"code": original.code})
     if isinstance(original, UserInputError):
@@ -61,11 +66,45 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     )
 
 
+def request_id_for(request: Request) -> str:
+    # Set by service.middleware.RequestIdMiddleware; a fresh one when the view runs without it.
+    request_id = request.scope.get("state", {}).get("request_id")
+    if not request_id:
+        request_id = uuid.uuid4().hex[:16]
+        request.scope.setdefault("state", {})["request_id"] = request_id
+    return request_id
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """The document or its variables were refused before execution (parse, validation, coercion)."""
+    return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
+
+
 class JuaraGraphQL(GraphQL):
+    async def __call__(self, scope, receive, send) -> None:  # type: ignore[override]
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            # Malformed requests (bad JSON, no query, wrong content type, batches) get a JSON body too.
+            status = exc.status_code
+            headers = {}
+            if request.method == "GET" and "mutation" in (exc.reason or "").lower():
+                status, headers = 405, {"allow": "POST"}
+            response = Response(
+                error_body(exc.reason, "BAD_REQUEST", request_id_for(request)), status_code=status,
+                media_type="application/json", headers=headers,
+            )
+        await response(scope, receive, send)
+
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         token, malformed = bearer_token(request)
         actor = await accounts.authenticate(token) if token else None
-        request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex[:16]
+        request_id = request_id_for(request)
+        request.state.sub_response = response
         return Context(
             request=request, response=response, actor=actor,
             bad_credentials=malformed or (token is not None and actor is None),
@@ -75,7 +114,11 @@ class JuaraGraphQL(GraphQL):
     async def process_result(self, request: Request, result: ExecutionResult) -> dict[str, Any]:  # type: ignore[override]
         data: dict[str, Any] = {"data": result.data}
         if result.errors:
-            request_id = getattr(request.state, "request_id", None) or uuid.uuid4().hex[:16]
+            request_id = request_id_for(request)
+            sub_response = getattr(request.state, "sub_response", None)
+            if sub_response is not None and is_request_error(result):
+                # GraphQL over HTTP: a request that could not be executed at all is a 400.
+                sub_response.status_code = 400
             data["errors"] = [shape_error(e, request_id).formatted for e in result.errors]
         if result.extensions:
             data["extensions"] = result.extensions

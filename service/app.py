@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
@@ -15,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from service import accounts, dashboard, db, exports, file_routes
 from service.config import get_settings
 from service.logs import configure_logging
+from service.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
 from service.press import docx as press_docx
 
 log = logging.getLogger("juara.app")
@@ -30,8 +32,10 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 def create_app(manage_database: bool = True) -> Starlette:
+    from schema.limits import abuse_extensions
     from schema.schema import build_schema
     from schema.view import JuaraGraphQL
+    from service.response_cache import PublicResponseCache
 
     settings = get_settings()
     configure_logging(settings.log_level)
@@ -47,13 +51,14 @@ def create_app(manage_database: bool = True) -> Starlette:
             await db.close_db()
 
     graphql_app = JuaraGraphQL(
-        build_schema(),
+        build_schema(extensions=abuse_extensions(settings)),
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
         multipart_uploads_enabled=True,
     )
     routes = [
-        Route("/graphql", file_routes.MultipartGuard(graphql_app, settings.max_request_bytes), methods=["GET", "POST"]),
+        Route("/graphql", file_routes.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache),
+                                                     settings.max_request_bytes), methods=["GET", "POST"]),
         Route("/evidence/{evidence_id}", file_routes.evidence_download, methods=["GET"]),
         Route("/templates/import-prestasi.xlsx", file_routes.import_template, methods=["GET"]),
         Route("/templates/import-prestasi.csv", file_routes.import_template_csv, methods=["GET"]),
@@ -66,7 +71,14 @@ def create_app(manage_database: bool = True) -> Starlette:
         Route("/exports/stats.xlsx", exports.stats_xlsx, methods=["GET"]),
         Mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static"),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    # Outermost first: every response carries the request id, even the masked 500 and the 413.
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(GuardMiddleware, timeout_seconds=settings.request_timeout_seconds),
+        Middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware,
+                     exception_handlers={Exception: masked_500})
 
 
 def __getattr__(name: str):

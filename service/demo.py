@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import logging
 import random
 import time
@@ -466,11 +468,33 @@ def _choose(rng: random.Random, options: dict[str, list[str]], domain: str) -> s
     return rng.choice(options.get(domain) or options["*"])
 
 
+class _Draw:
+    """Cheap draws from a seeded generator; random.choices/randint cost too much per row at a million rows."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.random = rng.random
+        self.sample = rng.sample
+
+    def int(self, low: int, high: int) -> int:
+        return low + int(self.random() * (high - low + 1))
+
+    def pick(self, seq: Sequence[Any]) -> Any:
+        return seq[int(self.random() * len(seq))]
+
+    def weighted(self, seq: Sequence[Any], cumulative: list[float]) -> Any:
+        return seq[bisect.bisect_right(cumulative, self.random() * cumulative[-1])]
+
+
+def _cumulative(weights: Sequence[int]) -> list[float]:
+    return list(itertools.accumulate(float(w) for w in weights))
+
+
 def _achievements(
     rng: random.Random, n: int, plan: _Plan, cats: dict[str, Any], ids: _Ids, today: dt.date,
     now: dt.datetime, created_by: int | None,
 ) -> Iterator[tuple[tuple, list[tuple[int, int]], list[tuple]]]:
     """Yields (achievement row, person links, evidence rows) one achievement at a time."""
+    draw = _Draw(rng)
     by_kind: dict[InstitutionKind, list[_Inst]] = {}
     by_kec: dict[int, list[_Inst]] = {}
     for inst in plan.institutions:
@@ -479,102 +503,118 @@ def _achievements(
             by_kec.setdefault(inst.kecamatan_id, []).append(inst)
     kec_ids = sorted(by_kec)
     kinds = list(KIND_WEIGHT)
-    kind_weights = [KIND_WEIGHT[k] for k in kinds]
+    kind_cw = _cumulative([KIND_WEIGHT[k] for k in kinds])
+    kind_pools = [by_kind[k] for k in kinds]
     levels = list(LEVEL_WEIGHTS)
-    level_weights = [LEVEL_WEIGHTS[x] for x in levels]
+    level_cw = _cumulative([LEVEL_WEIGHTS[x] for x in levels])
+    level_order = {level: LEVEL_ORDER.index(level) for level in L}
     statuses = [S.VERIFIED, S.SUBMITTED, S.DRAFT, S.REJECTED]
-    status_weights = [80, 8, 7, 5]
-    cat_choices = {k: ([c for c, _ in v], [w for _, w in v]) for k, v in KIND_CATEGORIES.items()}
+    status_cw = _cumulative([80, 8, 7, 5])
+    contest_cw = _cumulative(CONTEST_RANK_WEIGHTS)
+    medal_cw = _cumulative(MEDAL_RANK_WEIGHTS)
+    cat_choices = {k: ([c for c, _ in v], _cumulative([w for _, w in v])) for k, v in KIND_CATEGORIES.items()}
+    medals = (R.MEDALI_EMAS, R.MEDALI_PERAK, R.MEDALI_PERUNGGU)
+    all_ranks = list(R)
+    teams = {"sepak-bola-futsal", "bola-voli", "paduan-suara", "pramuka", "paskibra"}
     days_back = 5 * 365
+    eight = dt.time(8)
+    one_day = dt.timedelta(days=1)
+    one_hour = dt.timedelta(hours=1)
+    one_minute = dt.timedelta(minutes=1)
+    latest_submit = now - 20 * one_minute
+    latest_decision = now - 5 * one_minute
     for i in range(n):
         # The first rows go round every kecamatan, level, rank and status, so small sets cover them all.
-        forced_rank = list(R)[i % len(R)] if i < 11 * 7 else None
+        forced_rank = all_ranks[i % len(all_ranks)] if i < 11 * 7 else None
         if i < len(kec_ids):
             pool = by_kec[kec_ids[i]]
-            wanted = {K.SEKOLAH} if forced_rank in (R.MEDALI_EMAS, R.MEDALI_PERAK, R.MEDALI_PERUNGGU) else (
+            wanted = {K.SEKOLAH} if forced_rank in medals else (
                 {K.PEMERINTAH_DESA, K.KELURAHAN, K.PUSKESMAS} if forced_rank == R.PENGHARGAAN else None)
             fitting = [x for x in pool if wanted is None or x.kind in wanted]
-            inst = rng.choice(fitting or pool)
-        elif forced_rank in (R.MEDALI_EMAS, R.MEDALI_PERAK, R.MEDALI_PERUNGGU):
-            inst = rng.choice(by_kind[K.SEKOLAH])
+            inst = draw.pick(fitting or pool)
+        elif forced_rank in medals:
+            inst = draw.pick(by_kind[K.SEKOLAH])
         else:
-            inst = rng.choice(by_kind[rng.choices(kinds, kind_weights)[0]])
-        slugs, weights = cat_choices[inst.kind]
-        if forced_rank in (R.MEDALI_EMAS, R.MEDALI_PERAK, R.MEDALI_PERUNGGU):
-            fitting_slugs = [s for s in slugs if s in MEDAL_CATEGORIES] or slugs
-            slug = rng.choice(fitting_slugs)
+            inst = draw.pick(draw.weighted(kind_pools, kind_cw))
+        slugs, slug_cw = cat_choices[inst.kind]
+        if forced_rank in medals:
+            slug = draw.pick([s for s in slugs if s in MEDAL_CATEGORIES] or slugs)
         elif forced_rank == R.PENGHARGAAN:
-            fitting_slugs = [s for s in slugs if s in AWARD_CATEGORIES] or slugs
-            slug = rng.choice(fitting_slugs)
+            slug = draw.pick([s for s in slugs if s in AWARD_CATEGORIES] or slugs)
         else:
-            slug = rng.choices(slugs, weights)[0]
+            slug = draw.weighted(slugs, slug_cw)
         cat = cats[slug]
-        root_slug = cat["root_slug"]
-        level = LEVEL_ORDER[i % 7] if i < 7 * 11 else rng.choices(levels, level_weights)[0]
+        level = LEVEL_ORDER[i % 7] if i < 7 * 11 else draw.weighted(levels, level_cw)
         if forced_rank is not None:
             rank = forced_rank
         elif slug in AWARD_CATEGORIES:
-            rank = R.PENGHARGAAN if rng.random() < 0.8 else rng.choice((R.JUARA_1, R.JUARA_2, R.JUARA_3))
+            rank = R.PENGHARGAAN if draw.random() < 0.8 else draw.pick((R.JUARA_1, R.JUARA_2, R.JUARA_3))
         elif slug in MEDAL_CATEGORIES:
-            rank = rng.choices(MEDAL_RANKS, MEDAL_RANK_WEIGHTS)[0]
+            rank = draw.weighted(MEDAL_RANKS, medal_cw)
         else:
-            rank = rng.choices(CONTEST_RANKS, CONTEST_RANK_WEIGHTS)[0]
-        status = statuses[i % 4] if i < 8 else rng.choices(statuses, status_weights)[0]
+            rank = draw.weighted(CONTEST_RANKS, contest_cw)
+        status = statuses[i % 4] if i < 8 else draw.weighted(statuses, status_cw)
 
-        event = rng.choice(EVENTS[slug])
-        year_date = today - dt.timedelta(days=rng.randint(1, days_back))
-        event_name = f"{event} {LEVEL_SUFFIX[level]} Tahun {year_date.year}"
+        event = draw.pick(EVENTS[slug])
+        date = today - draw.int(1, days_back) * one_day
+        suffix = LEVEL_SUFFIX[level]
+        event_name = f"{event} {suffix} Tahun {date.year}"
         rank_label = None
         if rank == R.PENGHARGAAN:
-            rank_label = rng.choice(PREDICATES.get(slug, GENERIC_PREDICATES))
+            rank_label = draw.pick(PREDICATES.get(slug, GENERIC_PREDICATES))
             title = f"{rank_label} {event}"
         else:
             title = f"{RANK_TEXT[rank]} {event}"
+        root_slug = cat["root_slug"]
         domain = "sport" if slug in SPORT else "health" if slug in HEALTH else "edu" if root_slug in EDU_ROOTS else "*"
-        organizer = _choose(rng, ORGANIZERS[level], domain).format(desa=inst.desa_name, kec=inst.kec_name)
-        location = rng.choice(LOCATIONS[level]).format(desa=inst.desa_name, kec=inst.kec_name)
+        organizers = ORGANIZERS[level]
+        organizer = draw.pick(organizers.get(domain) or organizers["*"])
+        location = draw.pick(LOCATIONS[level])
+        if "{" in organizer:
+            organizer = organizer.format(desa=inst.desa_name, kec=inst.kec_name)
+        if "{" in location:
+            location = location.format(desa=inst.desa_name, kec=inst.kec_name)
 
         persons: list[int] = []
-        if slug in PERSON_CATEGORIES and inst.person_ids and rng.random() < 0.75:
-            team = slug in {"sepak-bola-futsal", "bola-voli", "paduan-suara", "pramuka", "paskibra"}
-            k = rng.randint(3, 5) if team else rng.randint(1, 2)
-            persons = rng.sample(inst.person_ids, k=min(k, len(inst.person_ids)))
-        achiever = AchieverKind.PERSON if persons else AchieverKind.INSTITUTION
-        description = (
-            f"{inst.name} meraih {title} pada {event_name} "
-            f"yang diselenggarakan oleh {organizer}."
-        )
+        if slug in PERSON_CATEGORIES and inst.person_ids and draw.random() < 0.75:
+            k = draw.int(3, 5) if slug in teams else draw.int(1, 2)
+            persons = draw.sample(inst.person_ids, k=min(k, len(inst.person_ids)))
+        description = f"{inst.name} meraih {title} pada {event_name} yang diselenggarakan oleh {organizer}."
 
-        created = dt.datetime.combine(year_date, dt.time(8), dt.UTC) + dt.timedelta(
-            days=rng.randint(1, 10), minutes=rng.randint(0, 600))
-        created = min(created, now - dt.timedelta(minutes=rng.randint(30, 600)))
-        submitted_at = verified_at = None
-        rejection = None
+        created = dt.datetime.combine(date, eight, dt.UTC) + draw.int(1, 10) * one_day + draw.int(0, 600) * one_minute
+        created = min(created, now - draw.int(30, 600) * one_minute)
+        submitted_at = verified_at = rejection = None
         updated = created
+        version = 1
         if status != S.DRAFT:
-            submitted_at = min(created + dt.timedelta(hours=rng.randint(1, 72)), now - dt.timedelta(minutes=20))
-            updated = submitted_at
+            submitted_at = updated = min(created + draw.int(1, 72) * one_hour, latest_submit)
+            version = 2
             if status == S.VERIFIED:
-                verified_at = min(submitted_at + dt.timedelta(hours=rng.randint(2, 240)), now - dt.timedelta(minutes=5))
-                updated = verified_at
+                verified_at = updated = min(submitted_at + draw.int(2, 240) * one_hour, latest_decision)
+                version = 3
             elif status == S.REJECTED:
-                rejection = rng.choice(REJECTION_REASONS)
-                updated = min(submitted_at + dt.timedelta(hours=rng.randint(2, 120)), now - dt.timedelta(minutes=5))
+                rejection = draw.pick(REJECTION_REASONS)
+                updated = min(submitted_at + draw.int(2, 120) * one_hour, latest_decision)
+                version = 3
         aid = ids()
         row = (
-            aid, title, event_name, organizer, level.value, LEVEL_ORDER.index(level), rank.value, rank_label,
-            cat["id"], cat["root_id"], year_date, location, description, achiever.value, inst.id,
+            aid, title, event_name, organizer, level.value, level_order[level], rank.value, rank_label,
+            cat["id"], cat["root_id"], date, location, description,
+            (AchieverKind.PERSON if persons else AchieverKind.INSTITUTION).value, inst.id,
             inst.kind.value, inst.kecamatan_id, inst.desa_id, status.value, rejection, submitted_at, verified_at,
-            created, updated, created_by, 1 if status == S.DRAFT else 2 + (status in (S.VERIFIED, S.REJECTED)),
+            created, updated, created_by, version,
         )
         evidence: list[tuple] = []
-        if status != S.DRAFT:
-            evidence.append((aid, EvidenceKind.URL.value, f"https://bukti.example.org/piagam/{aid}.pdf",
+        if submitted_at is not None:
+            evidence.append((aid, EVIDENCE_URL, f"https://bukti.example.org/piagam/{aid}.pdf",
                              "Piagam penghargaan", created))
-            if rng.random() < 0.3:
-                evidence.append((aid, EvidenceKind.URL.value, f"https://bukti.example.org/foto/{aid}.jpg",
+            if draw.random() < 0.3:
+                evidence.append((aid, EVIDENCE_URL, f"https://bukti.example.org/foto/{aid}.jpg",
                                  "Foto penyerahan piagam", created))
         yield row, [(aid, p) for p in persons], evidence
+
+
+EVIDENCE_URL = EvidenceKind.URL.value
 
 
 ACHIEVEMENT_COLUMNS = (

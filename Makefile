@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ACHIEVEMENTS ?= 600
 
-.PHONY: press-golden run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick clean
+.PHONY: press-golden run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick bench-stats clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -52,6 +52,11 @@ schema: $(VENV)/.installed
 ## Regenerate the golden press-release drafts (tests/golden/press/*.md); review the diff before committing.
 press-golden: $(VENV)/.installed-test
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_press_render.py -k golden
+
+## Dashboard stats: the API's `stats` against the raw GROUP BY at 10k/100k/1M rows on SQLite and
+## PostgreSQL (TEST_DATABASE_URL or the local default), and the CSV export's memory.
+bench-stats: $(VENV)/.installed-test
+	$(BIN)/python bench/stats_bench.py
 
 clean:
 	rm -rf var/ .pytest_cache

@@ -124,6 +124,12 @@ def stats_filter(params: dict[str, str]) -> stats.StatsFilter:
 
 # --- rows -----------------------------------------------------------------------------------------
 
+_COLUMNS = (
+    "id", "title", "event_name", "organizer", "level", "rank", "rank_label", "category_id", "category_root_id",
+    "date", "location", "institution_id", "institution_kind", "kecamatan_id", "desa_id", "achiever_kind", "status",
+)
+
+
 async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> AsyncIterator[list[Any]]:
     """Export rows in id order, fetched in keyset batches so that memory stays flat for any number of rows."""
     base_qs = await filtered_achievements(actor, flt)
@@ -134,36 +140,39 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
     base, factor = dict(table.levels), dict(table.ranks)
     last_id, number = 0, 0
     while True:
-        batch = await base_qs.filter(id__gt=last_id).order_by("id").limit(BATCH)
+        # Plain values, not model objects: a million rows must not each pay for a model instance.
+        batch = await base_qs.filter(id__gt=last_id).order_by("id").limit(BATCH).values(*_COLUMNS)
         if not batch:
             return
-        last_id = batch[-1].id
-        inst_ids = {a.institution_id for a in batch}  # type: ignore[attr-defined]
-        links = await AchievementPerson.filter(achievement_id__in=[a.id for a in batch]).order_by("id").values_list(
+        last_id = batch[-1]["id"]
+        inst_ids = {a["institution_id"] for a in batch}
+        links = await AchievementPerson.filter(achievement_id__in=[a["id"] for a in batch]).order_by("id").values_list(
             "achievement_id", "person_id"
         )
-        persons = {p.id: p for p in await Person.filter(id__in={pid for _, pid in links})}
+        persons = {p.id: p for p in await Person.filter(id__in={pid for _, pid in links})} if links else {}
         inst_ids |= {p.institution_id for p in persons.values() if p.institution_id}  # type: ignore[attr-defined]
-        institutions = {i.id: i for i in await Institution.filter(id__in=inst_ids)}
+        institutions = {
+            i["id"]: i for i in await Institution.filter(id__in=inst_ids).values("id", "name", "path")
+        }
         names: dict[int, list[str]] = {}
         for aid, pid in links:
             person = persons[pid]
             inst = institutions.get(person.institution_id)  # type: ignore[attr-defined]
-            names.setdefault(aid, []).append(public_person_name(actor, person, inst.path if inst else None))
+            names.setdefault(aid, []).append(public_person_name(actor, person, inst["path"] if inst else None))
         for a in batch:
             number += 1
-            inst = institutions.get(a.institution_id)  # type: ignore[attr-defined]
-            level, rank = AchievementLevel(a.level), AchievementRank(a.rank)
+            inst = institutions.get(a["institution_id"])
+            level, rank = AchievementLevel(a["level"]), AchievementRank(a["rank"])
             yield [
-                number, a.title, a.event_name, a.organizer, stats.LEVEL_LABEL[level], stats.RANK_LABEL[rank],
-                a.rank_label or "", categories.get(a.category_root_id, ""),  # type: ignore[attr-defined]
-                categories.get(a.category_id, "") if a.category_id != a.category_root_id else "",  # type: ignore[attr-defined]
-                a.date, a.location or "", inst.name if inst else "",
-                stats.KIND_LABEL[InstitutionKind(a.institution_kind)],
-                kecamatan.get(a.kecamatan_id, "Tingkat Kabupaten"),  # type: ignore[attr-defined]
-                desa.get(a.desa_id, ""),  # type: ignore[attr-defined]
-                ACHIEVER_LABEL[AchieverKind(a.achiever_kind)], "; ".join(names.get(a.id, [])),
-                STATUS_LABEL[AchievementStatus(a.status)], base[level] * factor[rank] // 100,
+                number, a["title"], a["event_name"], a["organizer"], stats.LEVEL_LABEL[level], stats.RANK_LABEL[rank],
+                a["rank_label"] or "", categories.get(a["category_root_id"], ""),
+                categories.get(a["category_id"], "") if a["category_id"] != a["category_root_id"] else "",
+                a["date"], a["location"] or "", inst["name"] if inst else "",
+                stats.KIND_LABEL[InstitutionKind(a["institution_kind"])],
+                kecamatan.get(a["kecamatan_id"], "Tingkat Kabupaten"),
+                desa.get(a["desa_id"], ""),
+                ACHIEVER_LABEL[AchieverKind(a["achiever_kind"])], "; ".join(names.get(a["id"], [])),
+                STATUS_LABEL[AchievementStatus(a["status"])], base[level] * factor[rank] // 100,
             ]
 
 

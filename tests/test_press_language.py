@@ -29,6 +29,9 @@ def test_kecamatan_and_desa_levels_name_the_place_when_known():
 def test_event_names_that_carry_their_level_are_detected():
     assert lang.mentions_level("Lomba Posyandu Tingkat Kecamatan")
     assert not lang.mentions_level("Festival Paduan Suara Pelajar")
+    assert lang.mentions_level("Kejuaraan Nasional Bola Voli", AchievementLevel.NASIONAL)
+    assert lang.mentions_level("Popda Jawa Tengah", AchievementLevel.PROVINSI)
+    assert not lang.mentions_level("Kejuaraan Nasional Bola Voli", AchievementLevel.PROVINSI)
 
 
 @pytest.mark.parametrize(("rank", "label", "expected"), [

@@ -72,9 +72,22 @@ def level_headline(level: AchievementLevel | str) -> str:
     return _LEVEL_HEADLINE[AchievementLevel(level)]
 
 
-def mentions_level(text: str) -> bool:
-    """True when an event name already carries its level ("Lomba Desa Tingkat Provinsi 2026")."""
-    return re.search(r"\btingkat\b", text, re.IGNORECASE) is not None
+# Words in an event's own name that already say its level ("Kejuaraan Nasional …", "Popda Jawa Tengah").
+_LEVEL_WORDS = {
+    AchievementLevel.DESA: r"\btingkat\b",
+    AchievementLevel.KECAMATAN: r"\btingkat\b|\bkecamatan\b",
+    AchievementLevel.KABUPATEN: r"\btingkat\b|\bkabupaten purbalingga\b",
+    AchievementLevel.KARESIDENAN: r"\btingkat\b|\bkaresidenan\b|\bbarlingmascakeb\b",
+    AchievementLevel.PROVINSI: r"\btingkat\b|\bprovinsi\b|\bjawa tengah\b|\bjateng\b",
+    AchievementLevel.NASIONAL: r"\btingkat\b|\bnasional\b",
+    AchievementLevel.INTERNASIONAL: r"\btingkat\b|\binternasional\b|\binternational\b",
+}
+
+
+def mentions_level(text: str, level: AchievementLevel | str | None = None) -> bool:
+    """True when an event name already carries its level, so the lead does not say it twice."""
+    pattern = _LEVEL_WORDS[AchievementLevel(level)] if level else r"\btingkat\b"
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def rank_name(rank: AchievementRank | str, rank_label: str | None = None) -> str:

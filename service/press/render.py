@@ -272,7 +272,7 @@ def _members(named: list[str], hidden: int, role: str) -> str:
 
 def build_context(facts: AchievementFacts, variant: int, editor_initials: str = "XX") -> dict[str, Any]:
     """The plain values a template sees; phrases that need grammar come ready from language.py."""
-    mentions = lang.mentions_level(facts.event_name)
+    mentions = lang.mentions_level(facts.event_name, facts.level)
     role = member_role(facts.institution_kind, facts.category_slug)
     named = [p.name for p in facts.persons if p.consent]
     hidden = len(facts.persons) - len(named)
@@ -388,7 +388,7 @@ def roundup_item(facts: AchievementFacts) -> dict[str, Any]:
         "subject": first[0].upper() + first[1:],
         "phrase": lang.rank_phrase(facts.rank, facts.rank_label),
         "event": facts.event_name,
-        "level_lead": "" if lang.mentions_level(facts.event_name) else lang.level_phrase(
+        "level_lead": "" if lang.mentions_level(facts.event_name, facts.level) else lang.level_phrase(
             facts.level, facts.kecamatan, facts.desa),
         "date": facts.date,
         "kecamatan": facts.kecamatan,

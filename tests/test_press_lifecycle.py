@@ -216,7 +216,7 @@ async def test_roundup_covers_the_window_and_scope_only(db):
     assert "Rahasia" not in release.body and "Siswa SMP Negeri 1 Bobotsari meraih" in release.body
     for absent in ("Lomba November", "Belum Diverifikasi", "Lomba Kemangkon"):
         assert absent not in release.body
-    assert release.body.index("tingkat Nasional (20 Oktober 2026)") < release.body.index("(3 Oktober 2026)")
+    assert release.body.index("Olimpiade Sains Nasional (20 Oktober 2026)") < release.body.index("(3 Oktober 2026)")
     assert release.roundup_filter["kecamatanId"] == bobotsari.id and len(release.roundup_filter["achievementIds"]) == 2
     assert await AuditEvent.filter(action="press_release.generate_roundup").exists()
     # the whole regency, one category (with its children)

@@ -107,13 +107,21 @@ async def _empty_tables() -> None:
     from service.models import Category, PointsLevel, PointsRank
     from service.reference import DEFAULT_CATEGORIES
 
+    # DELETE, not TRUNCATE: on PostgreSQL a TRUNCATE of these tables costs about half a second per test,
+    # the DELETEs of a test's few rows a few milliseconds. ON DELETE RESTRICT is checked row by row,
+    # so the institution hierarchy is flattened first.
+    await execute("UPDATE institution SET parent_id = NULL")
+    for table in MUTABLE_TABLES:
+        await execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
     if dialect() == "postgres":
-        await execute(f"TRUNCATE {', '.join(MUTABLE_TABLES)} RESTART IDENTITY CASCADE")
-    else:
-        # SQLite checks ON DELETE RESTRICT row by row, so a hierarchy cannot go in one DELETE.
-        await execute("UPDATE institution SET parent_id = NULL")
-        for table in MUTABLE_TABLES:
-            await execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        # Restart the id sequences of the emptied tables, as TRUNCATE … RESTART IDENTITY did.
+        await execute(
+            "SELECT setval(s.oid, 1, false) FROM pg_class s "
+            "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
+            "JOIN pg_class t ON t.oid = d.refobjid "
+            "WHERE s.relkind = 'S' AND t.relname = ANY(?)",
+            [MUTABLE_TABLES],
+        )
     default_slugs = {slug for slug, _, _ in DEFAULT_CATEGORIES} | {
         c for _, _, children in DEFAULT_CATEGORIES for c, _ in children
     }

@@ -296,3 +296,14 @@ async def test_drafts_in_bulk_match_single_drafts(db):
     first = await PressRelease.filter(achievement_id=rows[0].id).order_by("id").first()
     assert (first.title, first.body, first.template) == (single.title, single.body, single.template)
     assert await AuditEvent.filter(action="press_release.generate_many").count() == 1
+
+
+async def test_a_racing_edit_that_filed_the_revision_first_wins(db):
+    editor, _ = await _actor(Role.EDITOR)
+    release = await _release(editor)
+    # What a concurrent edit of version 1 leaves behind before it commits its UPDATE.
+    await PressReleaseRevision.create(press_release_id=release.id, version=1, title="x", body="x")
+    code = await _code(press.update_press_release(editor, release.id, 1, press.ReleaseEdit(body="Kalah balapan.")))
+    assert code == UserErrorCode.VERSION_CONFLICT
+    current = await PressRelease.get(id=release.id)
+    assert (current.version, current.body) == (1, release.body)

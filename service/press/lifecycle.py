@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
@@ -281,6 +282,19 @@ async def update_press_release(actor: Actor, release_id: int, expected_version: 
     values = _validate_edit(edit)
     if edit.acknowledge_review:
         values["needs_review_reason"] = None
+    try:
+        return await _save_edit(actor, release_id, expected_version, edit, values)
+    except IntegrityError:
+        # Two edits of the same version raced to file the same revision number: the loser is stale.
+        raise UserInputError.one(
+            "expectedVersion", UserErrorCode.VERSION_CONFLICT,
+            "Rilis ini baru saja diubah orang lain. Muat ulang, lalu terapkan kembali perubahan Anda.",
+        ) from None
+
+
+async def _save_edit(
+    actor: Actor, release_id: int, expected_version: int, edit: ReleaseEdit, values: dict[str, Any]
+) -> PressRelease:
     stamp = now()
     revision_created = PressReleaseRevision._meta.fields_map["created_at"].to_db_value(stamp, PressReleaseRevision)
     async with in_transaction() as conn:

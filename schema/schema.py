@@ -11,6 +11,7 @@ from schema.accounts.types import UserType
 from schema.achievements.mutations import AchievementMutations
 from schema.achievements.queries import AchievementQueries
 from schema.achievements.types import AchievementType, EvidenceType
+from schema.audit.queries import AuditQueries
 from schema.directory.mutations import DirectoryMutations
 from schema.directory.queries import DirectoryQueries
 from schema.directory.types import CategoryType, InstitutionType, PersonType
@@ -25,7 +26,7 @@ from schema.regions.types import DesaType, KecamatanType
 from schema.stats.mutations import StatsMutations
 from schema.stats.queries import StatsQueries
 
-QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, DirectoryQueries, AchievementQueries, PressQueries, StatsQueries]
+QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, DirectoryQueries, AchievementQueries, PressQueries, StatsQueries, AuditQueries]
 MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations, EvidenceMutations, ImportMutations, StatsMutations, PressMutations]
 NODE_TYPES: list[type] = [
     KecamatanType, DesaType, CategoryType, InstitutionType, PersonType, AchievementType, EvidenceType,

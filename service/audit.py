@@ -59,3 +59,34 @@ async def record(
         after=_plain(redacted_after),
         using_db=connection,
     )
+
+
+async def events(
+    actor: Actor | None,
+    *,
+    actor_id: int | None = None,
+    target_type: str | None = None,
+    target_id: Any = None,
+    action: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+):
+    """The audit trail, newest first, filtered; administrators only."""
+    from service.errors import Forbidden
+
+    if actor is None or not actor.is_admin:
+        raise Forbidden()
+    qs = AuditEvent.all()
+    if actor_id is not None:
+        qs = qs.filter(actor_id=actor_id)
+    if target_type:
+        qs = qs.filter(target_type=target_type)
+    if target_id is not None:
+        qs = qs.filter(target_id=str(target_id))
+    if action:
+        qs = qs.filter(action=action)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    return qs.order_by("-id")

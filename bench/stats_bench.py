@@ -90,17 +90,26 @@ def dataset_url(database: str, size: int, pg_url: str) -> str:
 
 # --- preparing a dataset (in a child process: one Tortoise init per process) -------------------------
 
+# A dataset is complete when its aggregates were rebuilt after the insert.
+COUNT_SQL = (
+    "SELECT (SELECT COUNT(*) FROM achievement WHERE status = 'VERIFIED'), "
+    "(SELECT COALESCE(SUM(count), 0) FROM achievement_stat_yearly WHERE status = 'VERIFIED')"
+)
+
+
 async def _count(url: str) -> int | None:
     try:
         if url.startswith("sqlite://"):
             path = url[len("sqlite://"):]
             with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-                return conn.execute("SELECT COUNT(*) FROM achievement WHERE status = 'VERIFIED'").fetchone()[0]
+                rows, cells = conn.execute(COUNT_SQL).fetchone()
+                return rows if rows == cells else None
         import asyncpg
 
         conn = await asyncpg.connect(url, timeout=5)
         try:
-            return await conn.fetchval("SELECT COUNT(*) FROM achievement WHERE status = 'VERIFIED'")
+            rows, cells = await conn.fetchrow(COUNT_SQL)
+            return rows if rows == cells else None
         finally:
             await conn.close()
     except Exception:  # noqa: BLE001 - a missing or half-built dataset is simply rebuilt
@@ -242,7 +251,8 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> str:
-        env = {**os.environ, "DATABASE_URL": self.url, "JUARA_LOG_LEVEL": "warning"}
+        # The anonymous response cache is off: the numbers are the cost of computing stats, not of a replay.
+        env = {**os.environ, "DATABASE_URL": self.url, "JUARA_LOG_LEVEL": "warning", "JUARA_RESPONSE_CACHE": "0"}
         self.proc = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "uvicorn", "service.app:app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "warning", "--no-access-log"],

@@ -220,11 +220,22 @@ async def total(scope: Scope) -> int:
     return int(rows[0]["n"] or 0) if rows else 0
 
 
+_kecamatan_cache: dict[int, Kecamatan] = {}
+
+
+async def kecamatan_by_id() -> dict[int, Kecamatan]:
+    """The 18 kecamatan in code order. Reference data that never changes while the app runs: read once."""
+    if not _kecamatan_cache:
+        for k in await Kecamatan.all().order_by("code"):
+            _kecamatan_cache[k.id] = k
+    return _kecamatan_cache
+
+
 async def by_kecamatan(scope: Scope) -> list[KecamatanRow]:
     """All 18 kecamatan in code order, zeros included, then the regency-wide row."""
     counts = await _grouped(scope, "kecamatan_id")
     out = []
-    for kec_id in await Kecamatan.all().order_by("code").values_list("id", flat=True):
+    for kec_id in await kecamatan_by_id():
         n, p = counts.get(kec_id, (0, 0))
         out.append(KecamatanRow(kec_id, n, p))
     n, p = counts.get(NONE_ID, (0, 0))

@@ -9,7 +9,7 @@ import strawberry
 from schema.achievements.types import AchievementLevelEnum, AchievementRankEnum, AchievementStatusEnum
 from schema.directory.types import InstitutionType, load_institution
 from schema.ids import decode_id
-from schema.regions.types import DesaType, KecamatanType, load_desa, load_kecamatan
+from schema.regions.types import DesaType, KecamatanType, load_desa
 from service import stats as service
 
 
@@ -32,8 +32,10 @@ class KecamatanCount:
     _kecamatan_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def kecamatan(self, info: strawberry.Info) -> KecamatanType | None:
-        return await load_kecamatan(info, self._kecamatan_id)
+    async def kecamatan(self) -> KecamatanType | None:
+        if self._kecamatan_id is None:
+            return None
+        return KecamatanType.from_row((await service.kecamatan_by_id())[self._kecamatan_id])
 
     @classmethod
     def of(cls, r: service.KecamatanRow) -> KecamatanCount:

@@ -1,0 +1,160 @@
+"""Abuse of accounts: login throttling per username and per address (in the database), token revocation."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+
+import httpx
+
+from schema.ids import encode_id
+from service.config import get_settings, override_settings
+from service.enums import Role
+from service.models import LoginThrottle
+from tests.factories import _PASSWORD, make_institution, make_user
+
+LOGIN = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token errors { code message } } }"
+ME = "{ me { username } }"
+
+
+@contextlib.contextmanager
+def settings_changed(**changes):
+    old = get_settings()
+    override_settings(dataclasses.replace(old, **changes))
+    try:
+        yield
+    finally:
+        override_settings(old)
+
+
+async def login(gql, username, password, client=None):
+    body = await gql(LOGIN, {"u": username, "p": password})
+    payload = body["data"]["login"]
+    return payload["token"], [e["code"] for e in payload["errors"]]
+
+
+async def test_failures_for_one_username_lead_to_rate_limited(gql):
+    user = await make_user(Role.EDITOR, username="redaksi.ikp")
+    with settings_changed(login_max_failures=3):
+        for _ in range(3):
+            assert (await login(gql, "redaksi.ikp", "salah-sekali-123"))[1] == ["INVALID"]
+        token, codes = await login(gql, "redaksi.ikp", _PASSWORD)
+    assert token is None and codes == ["RATE_LIMITED"]
+    row = await LoginThrottle.get(key="user:redaksi.ikp")
+    assert row.failures == 3 and row.locked_until is not None
+    assert user.user.is_active
+
+
+async def test_rate_limited_also_for_unknown_usernames(gql):
+    with settings_changed(login_max_failures=2):
+        for _ in range(2):
+            assert (await login(gql, "tidak.ada", "apa-saja-12345"))[1] == ["INVALID"]
+        body = await gql(LOGIN, {"u": "tidak.ada", "p": "apa-saja-12345"})
+    errors = body["data"]["login"]["errors"]
+    assert [e["code"] for e in errors] == ["RATE_LIMITED"]
+    assert "menit" in errors[0]["message"]
+
+
+async def test_username_throttle_is_case_insensitive_and_counted_in_the_database(gql):
+    await make_user(Role.EDITOR, username="Editor.Satu")
+    with settings_changed(login_max_failures=2):
+        await login(gql, "editor.satu", "salah-sekali-123")
+        await login(gql, "EDITOR.SATU", "salah-sekali-123")
+        assert (await login(gql, "Editor.Satu", _PASSWORD))[1] == ["RATE_LIMITED"]
+    assert await LoginThrottle.filter(key="user:editor.satu").exists()
+
+
+async def test_success_clears_the_username_counter(gql):
+    await make_user(Role.EDITOR, username="editor.dua")
+    with settings_changed(login_max_failures=3):
+        await login(gql, "editor.dua", "salah-sekali-123")
+        await login(gql, "editor.dua", "salah-sekali-123")
+        token, codes = await login(gql, "editor.dua", _PASSWORD)
+        assert token and codes == []
+        await login(gql, "editor.dua", "salah-sekali-123")
+        await login(gql, "editor.dua", "salah-sekali-123")
+        token, codes = await login(gql, "editor.dua", _PASSWORD)
+    assert token and codes == []
+
+
+async def test_failures_from_one_address_across_usernames_are_limited(db):
+    from service.app import create_app
+
+    await make_user(Role.EDITOR, username="korban")
+    app = create_app(manage_database=False)
+
+    async def attempt(c, username, password):
+        resp = await c.post("/graphql", json={"query": LOGIN, "variables": {"u": username, "p": password}})
+        payload = resp.json()["data"]["login"]
+        return payload["token"], [e["code"] for e in payload["errors"]]
+
+    with settings_changed(login_ip_max_failures=4, login_max_failures=100):
+        attacker = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000))
+        honest = httpx.ASGITransport(app=app, client=("198.51.100.9", 5000))
+        async with httpx.AsyncClient(transport=attacker, base_url="http://t") as bad, \
+                httpx.AsyncClient(transport=honest, base_url="http://t") as good:
+            for i in range(4):
+                assert (await attempt(bad, f"tebakan{i}", "salah-sekali-123"))[1] == ["INVALID"]
+            # The right password from the throttled address is refused; from another it works.
+            assert (await attempt(bad, "korban", _PASSWORD))[1] == ["RATE_LIMITED"]
+            token, codes = await attempt(good, "korban", _PASSWORD)
+    assert token and codes == []
+    assert (await LoginThrottle.get(key="ip:203.0.113.7")).failures == 4
+
+
+async def test_logout_revokes_the_token(gql):
+    editor = await make_user(Role.EDITOR)
+    assert (await gql(ME, login=editor))["data"]["me"]["username"] == editor.user.username
+    assert (await gql("mutation { logout }", login=editor))["data"]["logout"] is True
+    body = await gql(ME, login=editor, expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_password_change_revokes_every_token(gql):
+    editor = await make_user(Role.EDITOR)
+    token2, _ = await login(gql, editor.user.username, _PASSWORD)
+    body = await gql(
+        "mutation($i: ChangePasswordInput!) { changePassword(input: $i) { ok errors { code } } }",
+        {"i": {"currentPassword": _PASSWORD, "newPassword": "sandi-baru-yang-panjang"}}, login=editor,
+    )
+    assert body["data"]["changePassword"] == {"ok": True, "errors": []}
+    for headers in (editor.headers, {"Authorization": f"Bearer {token2}"}):
+        resp = await gql.client.post("/graphql", json={"query": ME}, headers=headers)
+        assert resp.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await login(gql, editor.user.username, _PASSWORD))[1] == ["INVALID"]
+    token, codes = await login(gql, editor.user.username, "sandi-baru-yang-panjang")
+    assert token and codes == []
+
+
+async def test_deactivation_revokes_tokens_at_once_and_blocks_login(gql):
+    admin = await make_user(Role.ADMIN)
+    inst = await make_institution()
+    operator = await make_user(Role.CONTRIBUTOR, inst)
+    assert (await gql(ME, login=operator))["data"]["me"] is not None
+    body = await gql("mutation($id: ID!) { setUserActive(id: $id, active: false) { user { isActive } errors { code } } }",
+                     {"id": encode_id("User", operator.user.id)}, login=admin)
+    assert body["data"]["setUserActive"] == {"user": {"isActive": False}, "errors": []}
+    body = await gql(ME, login=operator, expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await login(gql, operator.user.username, _PASSWORD))[1] == ["INVALID"]
+    # Reactivation does not bring old tokens back; a new login works.
+    await gql("mutation($id: ID!) { setUserActive(id: $id, active: true) { errors { code } } }",
+              {"id": encode_id("User", operator.user.id)}, login=admin)
+    body = await gql(ME, login=operator, expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    token, codes = await login(gql, operator.user.username, _PASSWORD)
+    assert token and codes == []
+
+
+async def test_admin_cannot_deactivate_itself(gql):
+    admin = await make_user(Role.ADMIN)
+    body = await gql("mutation($id: ID!) { setUserActive(id: $id, active: false) { errors { code } } }",
+                     {"id": encode_id("User", admin.user.id)}, login=admin)
+    assert body["data"]["setUserActive"]["errors"] == [{"code": "INVALID"}]
+
+
+async def test_malformed_authorization_header_is_unauthenticated(client):
+    for header in ("Basic dXNlcjpwYXNz", "Bearer ", "Bearer " + "x" * 500, "Token abc"):
+        resp = await client.post("/graphql", json={"query": ME}, headers={"Authorization": header})
+        assert resp.status_code == 200
+        assert resp.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

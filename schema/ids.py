@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
+
+import strawberry
 
 from service.errors import UserErrorCode, UserInputError
 
@@ -26,9 +29,14 @@ def decode_any(global_id: str) -> tuple[str, int] | None:
     return type_name, int(pk)
 
 
+def given(value: Any) -> Any:
+    """None for an optional input field or argument the client left out (UNSET), else the value."""
+    return None if value is strawberry.UNSET else value
+
+
 def decode_id(global_id: str | None, expected: str, field: str | None = None) -> int | None:
     """The primary key behind a global ID of the expected type; a malformed one is a UserError."""
-    if global_id is None:
+    if global_id is None or global_id is strawberry.UNSET:
         return None
     decoded = decode_any(global_id)
     if decoded is None or decoded[0] != expected:
@@ -37,6 +45,6 @@ def decode_id(global_id: str | None, expected: str, field: str | None = None) ->
 
 
 def decode_ids(global_ids: list[str] | None, expected: str, field: str) -> list[int] | None:
-    if global_ids is None:
+    if global_ids is None or global_ids is strawberry.UNSET:
         return None
     return [decode_id(g, expected, field) for g in global_ids]  # type: ignore[misc]

@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from schema.ids import given
 from service.errors import UserErrorCode, UserInputError
 
 MAX_PAGE = 100
@@ -64,7 +65,7 @@ class Connection(Generic[NodeT]):
 
 
 def check_page_args(first: int | None, last: int | None) -> None:
-    for name, value in (("first", first), ("last", last)):
+    for name, value in (("first", given(first)), ("last", given(last))):
         if value is None:
             continue
         if value < 0:
@@ -84,6 +85,7 @@ async def paginate(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection:
+    first, after, last, before = given(first), given(after), given(last), given(before)
     check_page_args(first, last)
     start = _decode_cursor(after, "after") + 1 if after else 0
     upper = _decode_cursor(before, "before") if before else None

@@ -11,7 +11,7 @@ class CreateUserInput:
     password: str
     full_name: str
     role: RoleEnum
-    institution_id: strawberry.ID | None = strawberry.field(default=None, description="Required for CONTRIBUTOR.")
+    institution_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Required for CONTRIBUTOR.")
 
 
 @strawberry.input

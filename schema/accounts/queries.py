@@ -20,7 +20,7 @@ class AccountQueries:
 
     @strawberry.field(permission_classes=GATE, description="Every account (ADMIN).")
     async def users(
-        self, first: int | None = None, after: str | None = None, last: int | None = None, before: str | None = None
+        self, first: int | None = strawberry.UNSET, after: str | None = strawberry.UNSET, last: int | None = strawberry.UNSET, before: str | None = strawberry.UNSET
     ) -> Connection[UserType]:
         return await paginate(User.all().order_by("username", "id"), UserType.from_row,
                               first=first, after=after, last=last, before=before)

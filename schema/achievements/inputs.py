@@ -34,18 +34,18 @@ class AchievementOrder:
 
 @strawberry.input
 class AchievementFilter:
-    status: AchievementStatusEnum | None = None
-    level: AchievementLevelEnum | None = None
-    rank: AchievementRankEnum | None = None
-    category_id: strawberry.ID | None = strawberry.field(default=None, description="Includes its sub-categories.")
-    kecamatan_id: strawberry.ID | None = None
-    desa_id: strawberry.ID | None = None
-    institution_id: strawberry.ID | None = None
-    achiever_kind: AchieverKindEnum | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    status: AchievementStatusEnum | None = strawberry.UNSET
+    level: AchievementLevelEnum | None = strawberry.UNSET
+    rank: AchievementRankEnum | None = strawberry.UNSET
+    category_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Includes its sub-categories.")
+    kecamatan_id: strawberry.ID | None = strawberry.UNSET
+    desa_id: strawberry.ID | None = strawberry.UNSET
+    institution_id: strawberry.ID | None = strawberry.UNSET
+    achiever_kind: AchieverKindEnum | None = strawberry.UNSET
+    date_from: dt.date | None = strawberry.UNSET
+    date_to: dt.date | None = strawberry.UNSET
     search: str | None = strawberry.field(
-        default=None, description="Matches title, event, organizer, institution and person names."
+        default=strawberry.UNSET, description="Matches title, event, organizer, institution and person names."
     )
 
 
@@ -59,13 +59,13 @@ class AchievementInput:
     category_id: strawberry.ID
     date: dt.date
     institution_id: strawberry.ID
-    rank_label: str | None = None
-    location: str | None = None
-    description: str | None = None
-    person_ids: list[strawberry.ID] | None = None
-    kecamatan_id: strawberry.ID | None = strawberry.field(default=None, description="Defaults to the institution's.")
-    desa_id: strawberry.ID | None = strawberry.field(default=None, description="Defaults to the institution's.")
-    evidence_urls: list[str] | None = None
+    rank_label: str | None = strawberry.UNSET
+    location: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    person_ids: list[strawberry.ID] | None = strawberry.UNSET
+    kecamatan_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Defaults to the institution's.")
+    desa_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Defaults to the institution's.")
+    evidence_urls: list[str] | None = strawberry.UNSET
 
 
 @strawberry.input(description="Every field is optional; only the fields given change.")

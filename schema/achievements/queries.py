@@ -4,7 +4,7 @@ import strawberry
 
 from schema.achievements.inputs import AchievementFilter, AchievementOrder, OrderDirection
 from schema.achievements.types import AchievementType
-from schema.ids import decode_id
+from schema.ids import decode_id, given
 from schema.pagination import Connection, check_page_args, paginate
 from schema.permissions import GATE
 from service import achievements as service
@@ -12,7 +12,7 @@ from service.enums import AchievementLevel, AchievementRank, AchievementStatus, 
 
 
 def to_service_filter(f: AchievementFilter | None) -> service.AchievementFilter | None:
-    if f is None:
+    if not f:
         return None
     return service.AchievementFilter(
         status=AchievementStatus(f.status) if f.status else None,
@@ -23,9 +23,9 @@ def to_service_filter(f: AchievementFilter | None) -> service.AchievementFilter 
         desa_id=decode_id(f.desa_id, "Desa", "desaId"),
         institution_id=decode_id(f.institution_id, "Institution", "institutionId"),
         achiever_kind=AchieverKind(f.achiever_kind) if f.achiever_kind else None,
-        date_from=f.date_from,
-        date_to=f.date_to,
-        search=f.search,
+        date_from=given(f.date_from),
+        date_to=given(f.date_to),
+        search=given(f.search),
     )
 
 
@@ -35,12 +35,12 @@ class AchievementQueries:
     async def achievements(
         self,
         info: strawberry.Info,
-        filter: AchievementFilter | None = None,  # noqa: A002 - contract name
-        order_by: AchievementOrder | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: AchievementFilter | None = strawberry.UNSET,  # noqa: A002 - contract name
+        order_by: AchievementOrder | None = strawberry.UNSET,
+        first: int | None = strawberry.UNSET,
+        after: str | None = strawberry.UNSET,
+        last: int | None = strawberry.UNSET,
+        before: str | None = strawberry.UNSET,
     ) -> Connection[AchievementType]:
         check_page_args(first, last)
         field = order_by.field.value if order_by else "DATE"

@@ -9,33 +9,33 @@ from schema.directory.types import InstitutionKindEnum
 
 @strawberry.input
 class InstitutionFilter:
-    kind: InstitutionKindEnum | None = None
-    kecamatan_id: strawberry.ID | None = None
-    search: str | None = None
+    kind: InstitutionKindEnum | None = strawberry.UNSET
+    kecamatan_id: strawberry.ID | None = strawberry.UNSET
+    search: str | None = strawberry.UNSET
 
 
 @strawberry.input
 class CreateInstitutionInput:
     name: str
     kind: InstitutionKindEnum
-    kecamatan_id: strawberry.ID | None = None
-    desa_id: strawberry.ID | None = None
-    parent_id: strawberry.ID | None = None
+    kecamatan_id: strawberry.ID | None = strawberry.UNSET
+    desa_id: strawberry.ID | None = strawberry.UNSET
+    parent_id: strawberry.ID | None = strawberry.UNSET
 
 
 @strawberry.input
 class CreateCategoryInput:
     name: str
-    parent_id: strawberry.ID | None = None
+    parent_id: strawberry.ID | None = strawberry.UNSET
 
 
 @strawberry.input
 class CreatePersonInput:
     name: str
     publication_consent: bool
-    institution_id: strawberry.ID | None = None
-    kecamatan_id: strawberry.ID | None = None
-    desa_id: strawberry.ID | None = None
-    nik: str | None = None
-    birth_date: dt.date | None = None
-    phone: str | None = None
+    institution_id: strawberry.ID | None = strawberry.UNSET
+    kecamatan_id: strawberry.ID | None = strawberry.UNSET
+    desa_id: strawberry.ID | None = strawberry.UNSET
+    nik: str | None = strawberry.UNSET
+    birth_date: dt.date | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET

@@ -5,7 +5,7 @@ import strawberry
 from schema.directory.inputs import CreateCategoryInput, CreateInstitutionInput, CreatePersonInput
 from schema.directory.types import CategoryType, InstitutionType, PersonType
 from schema.errors import UserError, run_mutation
-from schema.ids import decode_id
+from schema.ids import decode_id, given
 from schema.permissions import GATE
 from service import directory
 from service.enums import InstitutionKind
@@ -62,7 +62,7 @@ class DirectoryMutations:
                 institution_id=decode_id(input.institution_id, "Institution", "institutionId"),
                 kecamatan_id=decode_id(input.kecamatan_id, "Kecamatan", "kecamatanId"),
                 desa_id=decode_id(input.desa_id, "Desa", "desaId"),
-                nik=input.nik, birth_date=input.birth_date, phone=input.phone,
+                nik=given(input.nik), birth_date=given(input.birth_date), phone=given(input.phone),
             )
 
         row, errors = await run_mutation(info, call)

@@ -4,7 +4,7 @@ import strawberry
 
 from schema.directory.inputs import InstitutionFilter
 from schema.directory.types import CategoryType, InstitutionType
-from schema.ids import decode_id
+from schema.ids import decode_id, given
 from schema.pagination import Connection, paginate
 from schema.permissions import GATE
 from service.models import Category, Institution
@@ -20,19 +20,19 @@ class DirectoryQueries:
     @strawberry.field(permission_classes=GATE)
     async def institutions(
         self,
-        filter: InstitutionFilter | None = None,  # noqa: A002 - contract name
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: InstitutionFilter | None = strawberry.UNSET,  # noqa: A002 - contract name
+        first: int | None = strawberry.UNSET,
+        after: str | None = strawberry.UNSET,
+        last: int | None = strawberry.UNSET,
+        before: str | None = strawberry.UNSET,
     ) -> Connection[InstitutionType]:
         qs = Institution.all()
-        if filter is not None:
-            if filter.kind is not None:
+        if filter:
+            if given(filter.kind) is not None:
                 qs = qs.filter(kind=filter.kind)
-            if filter.kecamatan_id is not None:
+            if given(filter.kecamatan_id) is not None:
                 qs = qs.filter(kecamatan_id=decode_id(filter.kecamatan_id, "Kecamatan", "kecamatanId"))
-            term = clean(filter.search)
+            term = clean(given(filter.search))
             if term:
                 qs = qs.filter(name__icontains=term[:200])
         return await paginate(qs.order_by("name", "id"), InstitutionType.from_row,

@@ -179,3 +179,14 @@ async def test_ordering(gql, order, expected):
     assert rows
     body = await gql(LIST_IDS, {"orderBy": order, "first": 10})
     assert [e["node"]["title"] for e in body["data"]["achievements"]["edges"]] == expected
+
+
+async def test_optional_arguments_may_be_left_out_or_sent_as_null(gql):
+    await _many(3)
+    explicit = await gql(LIST_IDS, {"filter": {"search": None, "categoryId": None, "dateFrom": None, "status": None},
+                                    "orderBy": None, "first": None, "after": None, "last": None, "before": None})
+    assert explicit["data"]["achievements"]["totalCount"] == 3
+    q = "{ institutions(filter: {kind: null, kecamatanId: null, search: null}) { totalCount } }"
+    assert (await gql(q))["data"]["institutions"]["totalCount"] == 1
+    assert (await gql("{ achievements { totalCount } institutions { totalCount } }"))["data"] == {
+        "achievements": {"totalCount": 3}, "institutions": {"totalCount": 1}}

@@ -183,6 +183,10 @@ def ensure_dataset(database: str, size: int, pg_url: str, log: Callable[[str], N
     stamp = _stamp_path(database, size)
     want = f"{size}:{SEED}:{migrations_head()}"
     if stamp.exists() and stamp.read_text() == want and _count_achievements(url) == size:
+        # Idempotent and quick: installs whatever set-up the current code expects of a migrated database.
+        subprocess.run([PYTHON, "-m", "service.cli", "migrate"], check=True, cwd=ROOT,  # noqa: S603
+                       env={**os.environ, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING"},
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return url
     VAR.mkdir(parents=True, exist_ok=True)
     if database == "sqlite":
@@ -217,10 +221,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(url: str, workers: int = 1, asgi_app: str | None = None) -> Iterator[int]:
+def server(url: str, workers: int = 1, asgi_app: str | None = None, cache: bool = True) -> Iterator[int]:
     """`juara serve --workers N` (or uvicorn on another ASGI app) on 127.0.0.1 and a free port."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING",
+           "JUARA_RESPONSE_CACHE": "1" if cache else "0"}
     if asgi_app is None:
         command = [PYTHON, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     else:

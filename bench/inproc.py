@@ -57,6 +57,128 @@ async def sql_queries(size: int, database: str, quick: bool) -> list[Record]:
     return out
 
 
+@case("press_generate")
+async def press_generate(size: int, database: str, quick: bool) -> list[Record]:
+    """render_draft (template choice, context, sandboxed render, split) against a bare Jinja2 render of the
+    same template with the same context; the facts are read from the database once, outside the timing."""
+    import time
+
+    import jinja2
+
+    from service.enums import AchievementStatus
+    from service.models import Achievement
+    from service.press import lifecycle, render
+
+    count = 100 if quick else 300
+    achievements = await Achievement.filter(status=AchievementStatus.VERIFIED).order_by("-id").limit(count)
+    facts = await lifecycle.facts_for(achievements)
+    plans = []
+    for f in facts:
+        family, variant = render.resolve_template(f, None)
+        plans.append((f"{family}.md.j2", render.build_context(f, variant, "XX")))
+    env = render.environment()
+    # The same loader, options, filters and globals, without the sandbox and the service around it.
+    bare = jinja2.Environment(
+        loader=env.loader, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        autoescape=False,  # noqa: S701 - Markdown, exactly as the service renders it
+    )
+    bare.filters.update(env.filters)
+    bare.globals.update(env.globals)
+    templates = {name: bare.get_template(name) for name, _ in plans}
+
+    def service_round() -> None:
+        for f in facts:
+            render.render_draft(f, None, "XX")
+
+    def bare_round() -> None:
+        for name, context in plans:
+            templates[name].render(context)
+
+    rounds = 5 if quick else 11
+    samples: dict[str, list[float]] = {"service": [], "bare": []}
+    service_round(), bare_round()
+    for _ in range(rounds):
+        for key, fn in (("service", service_round), ("bare", bare_round)):
+            start = time.perf_counter()
+            fn()
+            samples[key].append(time.perf_counter() - start)
+    import statistics
+
+    per_draft = statistics.median(samples["service"]) / len(facts) * 1000
+    per_bare = statistics.median(samples["bare"]) / len(facts) * 1000
+    start = time.perf_counter()
+    with_facts = await lifecycle.facts_for(achievements)
+    for f in with_facts:
+        render.render_draft(f, None, "XX")
+    end_to_end = (time.perf_counter() - start) / len(facts) * 1000
+    return [make_record(
+        "press_generate", size, database, per_draft, per_bare, drafts=len(facts),
+        drafts_per_s=round(1000 / per_draft, 1), bare_renders_per_s=round(1000 / per_bare, 1),
+        drafts_per_s_with_facts_query=round(1000 / end_to_end, 1),
+        baseline="jinja2.Environment (no sandbox) rendering the same template with the same context",
+    )]
+
+
+@case("import_xlsx")
+async def import_xlsx(size: int, database: str, quick: bool) -> list[Record]:
+    """importAchievements' service path on a scratch database against executemany of the same rows."""
+    import tempfile
+    import time
+    from pathlib import Path
+
+    from bench import import_bench
+    from service import db
+
+    rows = 2000 if quick else 10_000
+    scratch = os.environ["BENCH_SCRATCH_URL"]
+    await db.close_db()
+    with tempfile.TemporaryDirectory() as tmp:
+        result = await import_bench.run(rows, None if scratch.startswith("sqlite") else scratch, Path(tmp))
+        await db.init_db(scratch if not scratch.startswith("sqlite") else f"sqlite://{Path(tmp) / 'bench.sqlite3'}")
+        columns, values = await _created_rows(rows)
+        baseline_s = await _bulk_insert(columns, values)
+        await db.close_db()
+    await db.init_db()
+    seconds = result["seconds"]
+    return [make_record(
+        "import_xlsx", size, database, seconds * 1000, baseline_s * 1000, rows=rows,
+        rows_per_s=round(rows / seconds, 1), baseline_rows_per_s=round(rows / baseline_s, 1),
+        peak_traced_mib=round(result["peak_traced_mib"], 1),
+        baseline="executemany INSERT of the same achievement rows in one transaction (Tortoise's connection)",
+        note="the import also creates persons, links, evidence, duplicate hints, a batch and an audit event",
+        started_at=time.strftime("%H:%M:%S"),
+    )]
+
+
+async def _created_rows(rows: int) -> tuple[list[str], list[list[Any]]]:
+    from tortoise import connections
+
+    conn = connections.get("default")
+    _, found = await conn.execute_query(f"SELECT * FROM achievement ORDER BY id LIMIT {int(rows)}")
+    columns = [c for c in found[0].keys() if c != "id"]
+    return columns, [[r[c] for c in columns] for r in found]
+
+
+async def _bulk_insert(columns: list[str], values: list[list[Any]]) -> float:
+    import time
+
+    from tortoise import connections
+    from tortoise.transactions import in_transaction
+
+    from service.db import sql
+
+    conn = connections.get("default")
+    marks = ", ".join("?" for _ in columns)
+    statement = sql(f"INSERT INTO achievement ({', '.join(columns)}) VALUES ({marks})")  # noqa: S608
+    start = time.perf_counter()
+    async with in_transaction() as tx:
+        await tx.execute_many(statement, values)
+    elapsed = time.perf_counter() - start
+    await conn.execute_query(sql("DELETE FROM achievement WHERE id > (SELECT max(id) FROM achievement) - ?"),
+                             [len(values)])
+    return elapsed
+
+
 async def main(names: list[str], size: int, database: str, quick: bool) -> list[Record]:
     from service import db
 

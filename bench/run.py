@@ -22,8 +22,10 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def inproc(names: list[str], size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
-    env = {**os.environ, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING", "BENCH_QUICK": "1" if quick else "0"}
+def inproc(names: list[str], size: int, database: str, url: str, quick: bool,
+           scratch: str = "") -> list[dict[str, Any]]:
+    env = {**os.environ, "BENCH_SCRATCH_URL": scratch, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING", "BENCH_QUICK": "1" if quick else "0",
+           "JUARA_RESPONSE_CACHE": "0"}
     out = subprocess.run(  # noqa: S603 - our own module
         [harness.PYTHON, "-m", "bench.inproc", ",".join(names), str(size), database],
         env=env, cwd=harness.ROOT, check=True, capture_output=True, text=True,
@@ -68,50 +70,110 @@ async def _page_case(port: int, url: str, first: int, offset: int, warmup: int, 
 
 
 def achievements_page(size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
+    """The engine with the response cache off (every request resolved), then the cached answer as a figure."""
     warmup, repeat = (5, 30) if quick else (10, 60)
     sql = {(r["page_size"], r["offset"]): r["sql_queries"] for r in inproc(["sql_queries"], size, database, url, quick)}
+    offsets = [o for o in (0, 5000) if o < size * 0.6]  # about 80 % of the demo achievements are VERIFIED
+    uncached: dict[int, tuple[float, float, bool]] = {}
+    cached: dict[int, tuple[float, float, bool]] = {}
+    with harness.server(url, 1, cache=False) as port:
+        for offset in offsets:
+            uncached[offset] = asyncio.run(_page_case(port, url, 100, offset, warmup, repeat))
+    with harness.server(url, 1, cache=True) as port:
+        for offset in offsets:
+            cached[offset] = asyncio.run(_page_case(port, url, 100, offset, warmup, repeat))
     out = []
-    with harness.server(url, 1) as port:
-        first_ms = None
-        for offset in (0, 5000):
-            if offset >= size * 0.6:  # about 80 % of the demo achievements are VERIFIED
-                continue
-            api_ms, base_ms, same = asyncio.run(_page_case(port, url, 100, offset, warmup, repeat))
-            name = "achievements_page" if offset == 0 else f"achievements_page_offset_{offset}"
-            figures: dict[str, Any] = {
-                "transport": "HTTP/1.1 keep-alive to uvicorn on 127.0.0.1 (1 worker)", "page_size": 100,
-                "offset": offset, "sql_queries": sql.get((100, offset)), "sql_queries_page_of_10": sql.get((10, 0)),
-                "same_data_as_baseline": same, "repeat": repeat,
-            }
-            if offset == 0:
-                first_ms = api_ms
-            elif first_ms:
-                figures["vs_first_page"] = round(api_ms / first_ms, 2)
-            out.append(make_record(name, size, database, api_ms, base_ms, **figures).as_json())
-            log(f"  {name}: {api_ms:.2f} ms vs {base_ms:.2f} ms baseline; {sql.get((100, offset))} SQL")
+    for offset in offsets:
+        api_ms, base_ms, same = uncached[offset]
+        cached_ms, cached_base_ms, _ = cached[offset]
+        name = "achievements_page" if offset == 0 else f"achievements_page_offset_{offset}"
+        figures: dict[str, Any] = {
+            "transport": "HTTP/1.1 keep-alive to uvicorn on 127.0.0.1 (1 worker), response cache off",
+            "page_size": 100, "offset": offset, "sql_queries": sql.get((100, offset)),
+            "sql_queries_page_of_10": sql.get((10, 0)), "same_data_as_baseline": same, "repeat": repeat,
+            "cached_median_ms": round(cached_ms, 3), "cached_ratio": round(cached_ms / cached_base_ms, 2),
+        }
+        if offset:
+            figures["vs_first_page"] = round(api_ms / uncached[0][0], 2)
+        out.append(make_record(name, size, database, api_ms, base_ms, **figures).as_json())
+        log(f"  {name}: {api_ms:.2f} ms vs {base_ms:.2f} ms baseline; {sql.get((100, offset))} SQL;"
+            f" cached {cached_ms:.2f} ms")
     return out
 
 
 def throughput_case(size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
-    seconds, warmup = (3, 1) if quick else (10, 2)
+    """The public listing under 8 keep-alive clients, as deployed (response cache on); in full runs also off."""
+    seconds, warmup = (2, 0.5) if quick else (8, 2)
     clients = 8
     out = []
     for workers in (1, 2):
         with harness.server(url, workers) as port:
             served = throughput.load(port, page.LIST_QUERY, clients=clients, seconds=seconds, warmup=warmup)
+        uncached = None
+        if not quick:
+            with harness.server(url, workers, cache=False) as port:
+                uncached = throughput.load(port, page.LIST_QUERY, clients=clients, seconds=seconds, warmup=warmup)
         with harness.server(url, workers, asgi_app="bench.baseline_app:app") as port:
             base = throughput.load(port, page.LIST_QUERY, clients=clients, seconds=seconds, warmup=warmup)
-        record = make_record(
-            f"throughput_{workers}w", size, database, served.p50_ms, base.p50_ms,
-            workers=workers, clients=clients, seconds=seconds, rps=round(served.rps, 1),
-            baseline_rps=round(base.rps, 1), p99_ms=round(served.p99_ms, 2), baseline_p99_ms=round(base.p99_ms, 2),
-            errors=served.failures, requests=served.requests,
-            query="achievements(first: 20) with institution and kecamatan names, anonymous",
-        )
-        out.append(record.as_json())
+        figures: dict[str, Any] = {
+            "workers": workers, "clients": clients, "seconds": seconds, "rps": round(served.rps, 1),
+            "baseline_rps": round(base.rps, 1), "p99_ms": round(served.p99_ms, 2),
+            "baseline_p99_ms": round(base.p99_ms, 2), "errors": served.failures, "requests": served.requests,
+            "query": "achievements(first: 20) with institution and kecamatan names, anonymous; response cache on",
+        }
+        if uncached is not None:
+            figures.update(uncached_rps=round(uncached.rps, 1), uncached_p99_ms=round(uncached.p99_ms, 2),
+                           uncached_errors=uncached.failures)
+        out.append(make_record(f"throughput_{workers}w", size, database, served.p50_ms, base.p50_ms,
+                               **figures).as_json())
         log(f"  throughput {workers}w: {served.rps:.0f} req/s (p99 {served.p99_ms:.1f} ms, {served.failures} errors)"
-            f" vs {base.rps:.0f} req/s baseline")
+            f" vs {base.rps:.0f} req/s baseline" + (f"; uncached {uncached.rps:.0f} req/s" if uncached else ""))
     return out
+
+
+def stats_case(size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
+    """The dashboard `stats` (all breakdowns) over HTTP, cache off, against the raw GROUP BYs (bench/stats_bench.py)."""
+    from bench import stats_bench
+
+    warmup, repeat = (3, 15) if quick else (5, 30)
+    out = []
+    with harness.server(url, 1, cache=False) as port:
+        client = harness.GraphQLClient(port)
+        raw = stats_bench.RawRunner(database, url)
+        try:
+            for scenario, flt, where in stats_bench.SCENARIOS:
+                queries = stats_bench.raw_queries(database, where)
+                variables = {"f": flt}
+                total = client.post(stats_bench.STATS_QUERY, variables)["data"]["stats"]["total"]
+                samples = harness.interleaved({
+                    "api": lambda v=variables: client.post(stats_bench.STATS_QUERY, v),
+                    "raw": lambda q=queries: raw.run(q),
+                }, warmup=warmup, repeat=repeat)
+                api_ms, raw_ms = harness.median_ms(samples["api"]), harness.median_ms(samples["raw"])
+                name = "stats" if scenario == "all" else f"stats_{scenario}"
+                out.append(make_record(
+                    name, size, database, api_ms, raw_ms, scenario=scenario, total=total, repeat=repeat,
+                    transport="HTTP/1.1 keep-alive to uvicorn on 127.0.0.1 (1 worker), response cache off",
+                    baseline="the raw GROUP BY queries of bench/stats_bench.py over one driver connection",
+                ).as_json())
+                log(f"  {name}: {api_ms:.2f} ms vs {raw_ms:.2f} ms raw GROUP BY")
+        finally:
+            client.close()
+            raw.close()
+    return out
+
+
+def import_case(size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
+    """On a scratch database (the import writes), never on the seeded dataset."""
+    pg_url = os.environ.get("BENCH_POSTGRES_URL", harness.DEFAULT_PG)
+    scratch = "sqlite" if database == "sqlite" else harness.with_database(pg_url, "juara_bench_import")
+    if database == "postgres":
+        harness.psql(pg_url, "DROP DATABASE IF EXISTS juara_bench_import")
+        harness.psql(pg_url, "CREATE DATABASE juara_bench_import")
+    records = inproc(["import_xlsx"], size, database, url, quick, scratch=scratch)
+    for r in records:
+        log(f"  {r['name']}: {r['rows_per_s']} rows/s vs {r['baseline_rows_per_s']} rows/s plain insert")
+    return records
 
 
 def in_process(name: str) -> Callable[[int, str, str, bool], list[dict[str, Any]]]:
@@ -126,9 +188,9 @@ def in_process(name: str) -> Callable[[int, str, str, bool], list[dict[str, Any]
 
 RUNNERS: dict[str, Callable[[int, str, str, bool], list[dict[str, Any]]]] = {
     "achievements_page": achievements_page,
-    "stats": in_process("stats"),
+    "stats": stats_case,
     "press_generate": in_process("press_generate"),
-    "import_xlsx": in_process("import_xlsx"),
+    "import_xlsx": import_case,
     "throughput": throughput_case,
 }
 
@@ -146,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in (args.sizes or ("10000" if args.quick else "10000,100000,1000000")).split(",")]
     databases = args.databases.split(",")
     cases = [c for c in args.cases.split(",") if c]
+    os.environ["BENCH_POSTGRES_URL"] = args.postgres_url
     if "postgres" in databases and not harness.pg_reachable(args.postgres_url):
         log(f"PostgreSQL at {args.postgres_url} is not reachable: SQLite only")
         databases = [d for d in databases if d != "postgres"]

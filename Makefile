@@ -58,5 +58,15 @@ press-golden: $(VENV)/.installed-test
 bench-stats: $(VENV)/.installed-test
 	$(BIN)/python bench/stats_bench.py
 
+## Every case against its baseline at 10k/100k/1M achievements on SQLite and PostgreSQL (BENCH_POSTGRES_URL,
+## default the local server): bench/results.json and the tables of docs/benchmarks.md. Long: run it alone.
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.report
+
+## The same cases at 10 000 achievements with short runs (about two minutes): bench/results.json only.
+bench-quick: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run --quick
+
 clean:
 	rm -rf var/ .pytest_cache

@@ -9,16 +9,16 @@ from schema.press.types import PressReleaseStatusEnum
 
 @strawberry.input
 class PressReleaseFilter:
-    status: PressReleaseStatusEnum | None = None
-    achievement_id: strawberry.ID | None = None
+    status: PressReleaseStatusEnum | None = strawberry.UNSET
+    achievement_id: strawberry.ID | None = strawberry.UNSET
 
 
 @strawberry.input
 class PressReleaseInput:
-    title: str | None = None
-    body: str | None = strawberry.field(default=None, description="Markdown.")
+    title: str | None = strawberry.UNSET
+    body: str | None = strawberry.field(default=strawberry.UNSET, description="Markdown.")
     acknowledge_review: bool | None = strawberry.field(
-        default=None,
+        default=strawberry.UNSET,
         description="True once the release was checked against the corrected achievement: clears needsReviewReason.",
     )
 
@@ -27,6 +27,8 @@ class PressReleaseInput:
 class RoundupInput:
     date_from: dt.date
     date_to: dt.date
-    kecamatan_id: strawberry.ID | None = None
-    category_id: strawberry.ID | None = strawberry.field(default=None, description="A category includes its children.")
-    variant: int | None = strawberry.field(default=None, description="1–3; by default chosen from the filter.")
+    kecamatan_id: strawberry.ID | None = strawberry.UNSET
+    category_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="A category includes its children."
+    )
+    variant: int | None = strawberry.field(default=strawberry.UNSET, description="1–3; by default chosen from the filter.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from schema.errors import UserError, run_mutation
-from schema.ids import decode_id
+from schema.ids import decode_id, given
 from schema.permissions import GATE
 from schema.press.inputs import PressReleaseInput, RoundupInput
 from schema.press.types import PressReleaseStatusEnum, PressReleaseType
@@ -31,11 +31,11 @@ class PressMutations:
         "or a family and variant ('perorangan/2').",
     )
     async def generate_press_release(
-        self, info: strawberry.Info, achievement_id: strawberry.ID, template: str | None = None
+        self, info: strawberry.Info, achievement_id: strawberry.ID, template: str | None = strawberry.UNSET
     ) -> PressReleasePayload:
         async def call():
             return await service.generate_press_release(
-                info.context.actor, decode_id(achievement_id, "Achievement", "achievementId"), template
+                info.context.actor, decode_id(achievement_id, "Achievement", "achievementId"), given(template)
             )
 
         return _payload(*await run_mutation(info, call))
@@ -49,7 +49,7 @@ class PressMutations:
     ) -> PressReleasePayload:
         async def call():
             edit = service.ReleaseEdit(
-                title=input.title, body=input.body, acknowledge_review=bool(input.acknowledge_review)
+                title=given(input.title), body=given(input.body), acknowledge_review=bool(given(input.acknowledge_review))
             )
             return await service.update_press_release(
                 info.context.actor, decode_id(id, "PressRelease", "id"), expected_version, edit
@@ -84,6 +84,6 @@ class PressMutations:
                 kecamatan_id=decode_id(input.kecamatan_id, "Kecamatan", "kecamatanId"),
                 category_id=decode_id(input.category_id, "Category", "categoryId"),
             )
-            return await service.generate_roundup(info.context.actor, flt, input.variant)
+            return await service.generate_roundup(info.context.actor, flt, given(input.variant))
 
         return _payload(*await run_mutation(info, call))

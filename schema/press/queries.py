@@ -2,7 +2,7 @@
 
 import strawberry
 
-from schema.ids import decode_id
+from schema.ids import decode_id, given
 from schema.pagination import Connection, paginate
 from schema.permissions import GATE
 from schema.press.inputs import PressReleaseFilter
@@ -16,17 +16,17 @@ class PressQueries:
     async def press_releases(
         self,
         info: strawberry.Info,
-        filter: PressReleaseFilter | None = None,  # noqa: A002 - contract name
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: PressReleaseFilter | None = strawberry.UNSET,  # noqa: A002 - contract name
+        first: int | None = strawberry.UNSET,
+        after: str | None = strawberry.UNSET,
+        last: int | None = strawberry.UNSET,
+        before: str | None = strawberry.UNSET,
     ) -> Connection[PressReleaseType]:
         qs = press.visible_releases(info.context.actor)
-        if filter is not None:
-            if filter.status is not None:
+        if filter:
+            if given(filter.status) is not None:
                 qs = qs.filter(status=filter.status)
-            if filter.achievement_id is not None:
+            if given(filter.achievement_id) is not None:
                 qs = qs.filter(achievement_id=decode_id(filter.achievement_id, "Achievement", "achievementId"))
         return await paginate(qs.order_by("-id"), PressReleaseType.from_row,
                               first=first, after=after, last=last, before=before)

@@ -38,10 +38,11 @@ class PressReleaseRevisionType:
     _row: strawberry.Private[PressReleaseRevision]
 
     @strawberry.field
-    def body(self, format: PressReleaseFormat = PressReleaseFormat.MARKDOWN) -> str:  # noqa: A002 - contract name
+    def body(self, format: PressReleaseFormat | None = PressReleaseFormat.MARKDOWN) -> str:  # noqa: A002 - contract name
         from service.press import render_body
 
-        return render_body(self._row.body, format.value)
+        # The contract declares the argument nullable; an explicit null means the default.
+        return render_body(self._row.body, (format or PressReleaseFormat.MARKDOWN).value)
 
     @strawberry.field(description="The editor who saved the edit that replaced this text.")
     async def editor(self, info: strawberry.Info) -> Annotated[UserType, strawberry.lazy("schema.accounts.types")] | None:
@@ -85,10 +86,11 @@ class PressReleaseType(Node):
         )
 
     @strawberry.field
-    def body(self, format: PressReleaseFormat = PressReleaseFormat.MARKDOWN) -> str:  # noqa: A002 - contract name
+    def body(self, format: PressReleaseFormat | None = PressReleaseFormat.MARKDOWN) -> str:  # noqa: A002 - contract name
         from service.press import render_body
 
-        return render_body(self._row.body, format.value)
+        # The contract declares the argument nullable; an explicit null means the default.
+        return render_body(self._row.body, (format or PressReleaseFormat.MARKDOWN).value)
 
     @strawberry.field(description="Earlier texts, newest first; staff only (others get an empty list).")
     async def revisions(self, info: strawberry.Info) -> list[PressReleaseRevisionType]:

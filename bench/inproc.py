@@ -33,6 +33,7 @@ async def graphql_sql_count(query: str, variables: dict[str, Any]) -> tuple[int,
     from service.app import create_app
 
     app = create_app(manage_database=False)
+    _disable_response_cache(app)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         body = {"query": query, "variables": variables}
@@ -43,6 +44,18 @@ async def graphql_sql_count(query: str, variables: dict[str, Any]) -> tuple[int,
     if data.get("errors"):
         raise RuntimeError(f"GraphQL errors: {data['errors']}")
     return counter.count, counter.statements, data
+
+
+def _disable_response_cache(app: Any) -> None:
+    """What is counted is the work of answering, not a replay from memory."""
+    from service.response_cache import PublicResponseCache
+
+    for route in getattr(app, "routes", []):
+        inner = getattr(route, "app", None)
+        while inner is not None:
+            if isinstance(inner, PublicResponseCache):
+                inner.enabled = False
+            inner = getattr(inner, "app", None)
 
 
 @case("sql_queries")

@@ -190,3 +190,15 @@ async def test_seed_is_deterministic(db):
     await _seed(40)
     second = shape(await Achievement.all().order_by("id").values(*fields))
     assert first == second
+
+
+async def test_seed_rebuilds_stats_aggregates(db):
+    from service.db import execute
+
+    await _seed(60)
+    _, rows = await execute("SELECT SUM(count) AS n FROM achievement_stat_daily")
+    assert int(rows[0]["n"]) == 60
+    _, rows = await execute(
+        "SELECT SUM(count) AS n FROM achievement_stat_daily WHERE status = ?", [AchievementStatus.VERIFIED.value]
+    )
+    assert int(rows[0]["n"]) == await Achievement.filter(status=AchievementStatus.VERIFIED).count()

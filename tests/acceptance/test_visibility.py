@@ -160,3 +160,15 @@ async def test_contributor_sees_verified_of_others_and_all_of_its_own(gql):
     listed = set(ids(await gql(LIST_IDS, {"first": 100}, login=login)))
     assert listed == {gid("Achievement", mine.id), gid("Achievement", theirs_verified.id)}
     assert gid("Achievement", theirs_draft.id) not in listed
+
+
+async def test_press_release_body_format_defaults_and_accepts_null(gql):
+    school = await make_institution()
+    a = await make_achievement(school)
+    release = await PressRelease.create(achievement=a, title="Rilis", body="Paragraf **tebal**.", template="plain",
+                                        status=PressReleaseStatus.PUBLISHED)
+    q = """query($id: ID!) { node(id: $id) { ... on PressRelease {
+      plain: body markdown: body(format: MARKDOWN) nothing: body(format: null) html: body(format: HTML) } } }"""
+    node = (await gql(q, {"id": gid("PressRelease", release.id)}))["data"]["node"]
+    assert node["plain"] == node["markdown"] == node["nothing"] == "Paragraf **tebal**."
+    assert "<strong>tebal</strong>" in node["html"]

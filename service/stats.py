@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import enum
 import logging
@@ -143,6 +144,8 @@ class Scope:
         self.clauses = clauses
         self.params = params
         self.yearly = yearly
+        # The yearly breakdowns of one request, fetched together by whichever field asks first.
+        self.summary: asyncio.Future | None = None
 
     @property
     def where(self) -> str:
@@ -198,15 +201,40 @@ async def _query(query: str, params: list[Any]) -> list[dict]:
     return list(await conn.execute_query_dict(sql(query), params))
 
 
+_YEARLY_COLUMNS = {"kecamatan_id": int, "level": str, "category_root_id": int, "year": int}
+
+
+async def _fetch_summary(scope: Scope) -> dict[str, dict[Any, tuple[int, int]]]:
+    """The four yearly breakdowns in one round trip: one GROUP BY per column, joined by UNION ALL."""
+    parts = [
+        f"SELECT '{column}' AS d, CAST(s.{column} AS TEXT) AS k, SUM(s.count) AS n, SUM(s.points) AS p "
+        f"FROM {YEARLY} s WHERE {scope.where} GROUP BY s.{column}"
+        for column in _YEARLY_COLUMNS
+    ]
+    rows = await _query(" UNION ALL ".join(parts), scope.params * len(parts))
+    out: dict[str, dict[Any, tuple[int, int]]] = {column: {} for column in _YEARLY_COLUMNS}
+    for r in rows:
+        out[r["d"]][_YEARLY_COLUMNS[r["d"]](r["k"])] = (int(r["n"] or 0), int(r["p"] or 0))
+    return out
+
+
+async def _summary(scope: Scope) -> dict[str, dict[Any, tuple[int, int]]]:
+    if scope.summary is None:
+        future = asyncio.get_running_loop().create_future()
+        scope.summary = future
+        try:
+            future.set_result(await _fetch_summary(scope))
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here; the other fields waiting on it re-raise it
+            raise
+    return await scope.summary
+
+
 async def _grouped(scope: Scope, column: str, table: str = DAILY, extra: str = "") -> dict[Any, tuple[int, int]]:
     where = scope.where + (f" AND {extra}" if extra else "")
-    if table == DAILY and scope.yearly and column in ("kecamatan_id", "level", "category_root_id", "year"):
-        rows = await _query(
-            f"SELECT s.{column} AS k, SUM(s.count) AS n, SUM(s.points) AS p FROM {YEARLY} s WHERE {where} "
-            f"GROUP BY s.{column}",
-            scope.params,
-        )
-        return {r["k"]: (int(r["n"] or 0), int(r["p"] or 0)) for r in rows}
+    if table == DAILY and scope.yearly and not extra and column in _YEARLY_COLUMNS:
+        return (await _summary(scope))[column]
     rows = await _query(
         f"SELECT s.{column} AS k, {_SUMS} FROM {table} s{_POINTS_JOIN} WHERE {where} GROUP BY s.{column}",
         scope.params,
@@ -215,8 +243,9 @@ async def _grouped(scope: Scope, column: str, table: str = DAILY, extra: str = "
 
 
 async def total(scope: Scope) -> int:
-    table = YEARLY if scope.yearly else DAILY
-    rows = await _query(f"SELECT SUM(s.count) AS n FROM {table} s WHERE {scope.where}", scope.params)
+    if scope.yearly:
+        return sum(n for n, _ in (await _summary(scope))["level"].values())
+    rows = await _query(f"SELECT SUM(s.count) AS n FROM {DAILY} s WHERE {scope.where}", scope.params)
     return int(rows[0]["n"] or 0) if rows else 0
 
 

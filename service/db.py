@@ -39,7 +39,8 @@ def connection_config(url: str, settings: Settings | None = None) -> dict[str, A
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
-            "engine": "tortoise.backends.sqlite",
+            # BEGIN IMMEDIATE for write transactions: several server processes may share the file.
+            "engine": "service.sqlite_backend",
             "credentials": {
                 "file_path": path,
                 "journal_mode": "WAL",

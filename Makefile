@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ACHIEVEMENTS ?= 600
 
-.PHONY: press-golden run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick bench-stats clean
+.PHONY: security-doc press-golden run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick bench-stats clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -67,6 +67,24 @@ bench: $(VENV)/.installed-test
 ## The same cases at 10 000 achievements with short runs (about two minutes): bench/results.json only.
 bench-quick: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run --quick
+
+## Mixed workload against `juara serve --workers 2`, then every acknowledged write checked in the database.
+DURATION ?= 60
+CONCURRENCY ?= 50
+DB ?= sqlite
+load: $(VENV)/.installed-test
+	$(BIN)/python -m bench.load --db $(DB) --duration $(DURATION) --concurrency $(CONCURRENCY)
+
+## The schema fuzzer with many more examples than the test suite runs.
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(VENV)/.installed-test
+	JUARA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) JUARA_TEST_BACKEND=sqlite $(BIN)/pytest -q tests/test_fuzz.py
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		JUARA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) JUARA_TEST_BACKEND=postgres $(BIN)/pytest -q tests/test_fuzz.py; fi
+
+## Regenerate the permission table in docs/security.md from schema/permissions.py.
+security-doc: $(VENV)/.installed
+	$(BIN)/python -m schema.permissions_doc
 
 clean:
 	rm -rf var/ .pytest_cache

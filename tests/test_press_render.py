@@ -210,7 +210,7 @@ def test_person_with_consent_is_named_with_school_and_coach():
     facts = _base(persons=(PersonFacts("Rina Kusuma", True),), description="Pembimbing: Dwi Hartono")
     draft = render_draft(facts, "perorangan/1")
     assert "Rina Kusuma, siswa SMP Negeri 1 Bobotsari, meraih" in draft.body or "Rina Kusuma, siswa SMP" in draft.body
-    assert "dibimbing oleh pembimbing Dwi Hartono" in draft.body
+    assert "dibimbing oleh Dwi Hartono" in draft.body
     no_coach = render_draft(_base(persons=(PersonFacts("Rina Kusuma", True),), description=None), "perorangan/1")
     assert "[[ nama guru pembimbing atau pelatih ]]" in no_coach.body
 

@@ -228,6 +228,14 @@ _COACH = re.compile(r"^\s*(pelatih|pembina|pembimbing|guru pembimbing|guru penda
                     re.IGNORECASE | re.MULTILINE)
 
 
+_COACH_VERBS = {"pelatih": "dilatih oleh", "pembina": "dibina oleh", "guru pendamping": "didampingi guru"}
+
+
+def coach_phrase(role: str, name: str) -> str:
+    """'dilatih oleh Agus Salim', 'dibimbing oleh Dwi Hartono', 'didampingi guru Sri Wahyuni'."""
+    return f"{_COACH_VERBS.get(role, 'dibimbing oleh')} {name}"
+
+
 def split_coach(description: str | None) -> tuple[str | None, str | None, str | None]:
     """A 'Pelatih: Nama' line of the description names the coach; returns (role, name, the rest)."""
     if not description:
@@ -309,7 +317,8 @@ def build_context(facts: AchievementFacts, variant: int, editor_initials: str = 
         "date": facts.date,
         "location": facts.location,
         "description": description,
-        "coach": {"role": coach_role, "name": coach_name} if coach_name else None,
+        "coach": {"role": coach_role, "name": coach_name, "phrase": coach_phrase(coach_role, coach_name)}
+        if coach_name and coach_role else None,
         "category": {
             "name": facts.category_name,
             "field": lang.field_phrase(facts.category_root_name),

@@ -23,8 +23,9 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 JUARA = str(Path(sys.executable).parent / "juara")
+# Accounts of the throw-away load database only.
 ADMIN = ("load.admin", "load-admin-password-123")
-PASSWORD = "load-user-password-123"
+PASSWORD = "load-user-password-123"  # noqa: S105
 
 PUBLIC_LIST = """query($after: String) { achievements(first: 20, after: $after) {
   totalCount pageInfo { endCursor } edges { node { id title level rank date institution { name } kecamatan { name } } } } }"""
@@ -74,7 +75,7 @@ async def prepare_database(kind: str, pg_base: str) -> tuple[str, str | None]:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / "load.sqlite3"
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+            Path(f"{path}{suffix}").unlink(missing_ok=True)  # noqa: ASYNC240 - set-up, nothing else runs yet
         return f"sqlite://{path}", None
     import asyncpg
 
@@ -298,9 +299,13 @@ async def main() -> int:
         if not await _admin_exists(database_url):
             run([JUARA, "create-user", ADMIN[0], "--role", "ADMIN", "--password", ADMIN[1]], env)
         port = free_port()
-        server = subprocess.Popen(  # noqa: S603
+        log_path = ROOT / "var" / "load" / f"server-{args.db}.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240
+        print(f"server log: {log_path}", flush=True)
+        server = subprocess.Popen(  # noqa: S603, ASYNC220 - started once, before the workload
             [JUARA, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(log_path, "wb"),  # noqa: SIM115, ASYNC230
+            start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
         ledger = Ledger()

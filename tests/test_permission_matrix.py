@@ -80,3 +80,11 @@ async def test_matrix(key, client, db):
             assert "UNAUTHENTICATED" not in codes, f"{key} as {caller}: {body}"
         else:
             assert not codes & DENIED, f"{key} as {caller} is allowed by the table but got {codes}: {body}"
+
+
+def test_security_doc_shows_the_current_table():
+    from schema.permissions_doc import DOC, END, START, updated
+
+    text = DOC.read_text(encoding="utf-8")
+    assert START in text and END in text
+    assert text == updated(text), "docs/security.md is stale: run `make security-doc`"

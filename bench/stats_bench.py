@@ -333,7 +333,10 @@ def measure(database: str, size: int, pg_url: str, repeat: int) -> list[dict]:
                     else raw.lite.execute(queries[0]).fetchone()[0]
                 assert total_api == total_raw, (name, total_api, total_raw)
                 samples: dict[str, list[float]] = {"raw": [], "api": []}
-                for i in range(repeat + 3):
+                # At a million rows one raw round takes seconds: fewer, still interleaved, rounds.
+                warmup = 3 if size < 1_000_000 else 1
+                rounds = repeat if size < 1_000_000 else max(3, repeat // 3)
+                for i in range(rounds + warmup):
                     order = ("raw", "api") if i % 2 == 0 else ("api", "raw")
                     for which in order:
                         started = time.perf_counter()
@@ -341,7 +344,7 @@ def measure(database: str, size: int, pg_url: str, repeat: int) -> list[dict]:
                             raw.run(queries)
                         else:
                             api_call()
-                        if i >= 3:
+                        if i >= warmup:
                             samples[which].append((time.perf_counter() - started) * 1000)
                 raw_ms = statistics.median(samples["raw"])
                 api_ms = statistics.median(samples["api"])

@@ -98,7 +98,7 @@ async def _locked_for(keys: list[str]) -> dt.datetime | None:
     return max(rows) if rows else None
 
 
-async def _count_failure(key: str, limit: int) -> int:
+async def _count_failure(key: str, limit: int, conn=None) -> int:
     s = get_settings()
     t = now()
     window_start = t - dt.timedelta(seconds=s.login_window_seconds)
@@ -109,10 +109,11 @@ async def _count_failure(key: str, limit: int) -> int:
         "failures = CASE WHEN login_throttle.window_start < ? THEN 1 ELSE login_throttle.failures + 1 END, "
         "window_start = CASE WHEN login_throttle.window_start < ? THEN ? ELSE login_throttle.window_start END",
         [key, t, window_start, window_start, t],
+        connection=conn,
     )
-    row = await LoginThrottle.get(key=key)
+    row = await LoginThrottle.get(key=key).using_db(conn)
     if row.failures >= limit:
-        await LoginThrottle.filter(key=key).update(
+        await LoginThrottle.filter(key=key).using_db(conn).update(
             locked_until=t + dt.timedelta(seconds=s.login_lockout_seconds)
         )
     return row.failures
@@ -121,19 +122,25 @@ async def _count_failure(key: str, limit: int) -> int:
 async def login(username: str, password: str, client_ip: str | None = None) -> tuple[str, User]:
     s = get_settings()
     username = (username or "").strip()
-    user_key = f"user:{username.lower()}"
-    keys = [user_key] + ([f"ip:{client_ip}"] if client_ip else [])
+    # Usernames are at most 64 characters; a longer one cannot exist but still counts (and fits the key).
+    user_key = f"user:{username.lower()[:100]}"
+    keys = [user_key] + ([f"ip:{client_ip[:100]}"] if client_ip else [])
     locked = await _locked_for(keys)
     if locked is not None:
         minutes = max(1, int((locked - now()).total_seconds() // 60) + 1)
         raise UserInputError.one(None, UserErrorCode.RATE_LIMITED, RATE_LIMITED_MESSAGE.format(minutes=minutes))
 
-    user = await User.filter(username=username).first()
+    user = await User.filter(username=username).first() if len(username) <= 64 else None
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
     if not ok or user is None or not user.is_active:
-        failures = await _count_failure(user_key, s.login_max_failures)
-        if client_ip:
-            await _count_failure(f"ip:{client_ip}", s.login_ip_max_failures)
+        async with in_transaction() as conn:
+            failures = await _count_failure(user_key, s.login_max_failures, conn)
+            if client_ip:
+                await _count_failure(f"ip:{client_ip[:100]}", s.login_ip_max_failures, conn)
+            await audit.record(
+                None, "login.failed", "User", user.id if user else None,
+                after={"username": username[:64], "failures": failures}, connection=conn,
+            )
         # Slow down repeated failures before the lockout refuses them outright.
         if failures > 2 and s.login_slowdown_ms > 0:
             await _pause(min(s.login_slowdown_ms * (failures - 2), 1000) / 1000)

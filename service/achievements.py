@@ -139,7 +139,14 @@ async def filtered_achievements(
     term = clean(f.search)
     if term:
         term = term[:200]
-        by_person = Subquery(AchievementPerson.filter(person__name__icontains=term).values("achievement_id"))
+        links = AchievementPerson.filter(person__name__icontains=term)
+        if actor is None or not actor.is_staff:
+            # A name without publication consent must not be findable: the search would reveal the link.
+            readable = Q(person__publication_consent=True)
+            if actor is not None and actor.institution_path:
+                readable |= Q(person__institution__path__startswith=actor.institution_path)
+            links = links.filter(readable)
+        by_person = Subquery(links.values("achievement_id"))
         by_institution = Subquery(Institution.filter(name__icontains=term).values("id"))
         qs = qs.filter(
             Q(title__icontains=term)

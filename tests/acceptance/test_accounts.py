@@ -214,3 +214,16 @@ async def test_user_node_visible_to_self_and_admin_only(gql):
     assert (await gql(q, {"id": target}, login=other))["data"]["node"] is None
     assert (await gql(q, {"id": target}))["data"]["node"] is None
 
+
+
+async def test_failed_login_is_audited_and_an_overlong_username_is_just_a_failure(gql, pauses):
+    await make_user(Role.ADMIN, username="admin.satu")
+    result = await _login(gql, "admin.satu", "bukan-ini-sandinya")
+    assert result["errors"][0]["code"] == "INVALID"
+    event = await AuditEvent.get(action="login.failed")
+    assert event.actor_id is None and event.after == {"username": "admin.satu", "failures": 1}
+    assert "bukan-ini-sandinya" not in str(event.after)
+    long_name = "x" * 5000
+    for _ in range(6):
+        result = await _login(gql, long_name, "apa-saja-apa-saja")
+    assert result["errors"][0]["code"] == "RATE_LIMITED"

@@ -139,7 +139,7 @@ async def test_achievement_filters(gql):
 
 async def test_search_is_case_insensitive_over_every_named_field(gql):
     school = await make_institution("SMP Negeri 1 Bobotsari")
-    person = await make_person(school, "Wahyu Setiawan", consent=False)
+    person = await make_person(school, "Wahyu Setiawan", consent=True)
     by_title = await make_achievement(school, title="Juara 1 Olimpiade MATEMATIKA")
     by_event = await make_achievement(school, title="Juara 2", event_name="Festival Band Pelajar")
     by_organizer = await make_achievement(school, title="Juara 3", organizer="Kwarcab Pramuka Purbalingga")
@@ -190,3 +190,16 @@ async def test_optional_arguments_may_be_left_out_or_sent_as_null(gql):
     assert (await gql(q))["data"]["institutions"]["totalCount"] == 1
     assert (await gql("{ achievements { totalCount } institutions { totalCount } }"))["data"] == {
         "achievements": {"totalCount": 3}, "institutions": {"totalCount": 1}}
+
+
+async def test_search_by_a_name_without_consent_finds_nothing_for_the_public(gql):
+    school = await make_institution()
+    other = await make_institution("SD Negeri 1 Kutasari", kecamatan_code="33.03.08")
+    hidden = await make_person(school, "Larasati Wibowo", consent=False)
+    a = await make_achievement(school, title="Juara 1 Tari", persons=[hidden])
+    flt = {"filter": {"search": "larasati"}}
+    assert ids(await gql(LIST_IDS, flt)) == []
+    assert ids(await gql(LIST_IDS, flt, login=await make_user(Role.CONTRIBUTOR, other))) == []
+    expected = [gid("Achievement", a.id)]
+    assert ids(await gql(LIST_IDS, flt, login=await make_user(Role.CONTRIBUTOR, school))) == expected
+    assert ids(await gql(LIST_IDS, flt, login=await make_user(Role.VERIFIER))) == expected

@@ -226,7 +226,9 @@ async def _validate(
     institution = None
     if "institution_id" in p:
         institution = await Institution.filter(id=data.institution_id).first() if data.institution_id else None
-        if institution is None:
+        if institution is None and not data.institution_id:
+            problems.add("institutionId", UserErrorCode.REQUIRED, "Instansi pemilik prestasi wajib dipilih.")
+        elif institution is None:
             problems.add("institutionId", UserErrorCode.NOT_FOUND, "Instansi tidak ditemukan.")
         elif not can_act_for(actor, institution):
             raise Forbidden("Anda hanya dapat mencatat prestasi untuk instansi Anda dan instansi di bawahnya.")

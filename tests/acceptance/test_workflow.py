@@ -224,3 +224,34 @@ async def test_other_institution_cannot_edit_a_verified_achievement_it_sees(gql)
                      login=intruder, expect_errors=True)
     assert codes(body) == ["FORBIDDEN"]
     assert (await Achievement.get(id=a.id)).title == a.title
+
+
+async def test_required_fields_cannot_be_cleared_by_an_update(gql):
+    school = await make_institution()
+    operator = await make_user(Role.CONTRIBUTOR, school)
+    a = await make_achievement(school, status=AchievementStatus.DRAFT)
+    body = await gql(UPDATE, {"id": gid("Achievement", a.id), "input": {
+        "title": None, "level": None, "rank": None, "categoryId": None, "date": None, "institutionId": None}},
+        login=operator)
+    errors = body["data"]["updateAchievement"]["errors"]
+    assert {(e["field"], e["code"]) for e in errors} == {
+        ("title", "REQUIRED"), ("level", "REQUIRED"), ("rank", "REQUIRED"), ("categoryId", "REQUIRED"),
+        ("date", "REQUIRED"), ("institutionId", "REQUIRED")}
+    assert (await Achievement.get(id=a.id)).version == a.version
+
+
+async def test_loaders_are_fresh_after_each_write_in_one_request(gql):
+    """Two edits in one document: the second payload shows the second edit, not what the first one cached."""
+    school = await make_institution()
+    operator = await make_user(Role.CONTRIBUTOR, school)
+    first = await make_person(school, "Ayu Lestari")
+    second = await make_person(school, "Bima Saputra")
+    a = await make_achievement(school, status=AchievementStatus.DRAFT, persons=[first])
+    q = """mutation($id: ID!, $p1: [ID!], $p2: [ID!]) {
+      one: updateAchievement(id: $id, input: {personIds: $p1}) { achievement { persons { name } } errors { code } }
+      two: updateAchievement(id: $id, input: {personIds: $p2}) { achievement { persons { name } } errors { code } }
+    }"""
+    body = await gql(q, {"id": gid("Achievement", a.id), "p1": [gid("Person", first.id)],
+                         "p2": [gid("Person", second.id)]}, login=operator)
+    assert body["data"]["one"]["achievement"]["persons"] == [{"name": "Ayu Lestari"}]
+    assert body["data"]["two"]["achievement"]["persons"] == [{"name": "Bima Saputra"}]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import datetime as dt
 import logging
 import re
@@ -13,8 +15,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from service.enums import AchievementStatus, EvidenceKind
-from service.models import Achievement, AchievementPerson, DuplicateHint, Evidence
+from service.db import dialect, sql
+from service.enums import AchievementStatus
+from service.models import Achievement, DuplicateHint
 from service.security import Actor
 
 log = logging.getLogger("juara.duplicates")
@@ -53,13 +56,14 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _DIGITS = re.compile(r"\d+")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Lower case, punctuation to spaces, Roman numerals of ranks to digits ("Juara II" = "Juara 2")."""
     words = _NON_WORD.sub(" ", text.lower()).split()
     return " ".join(_ROMAN.get(w, w) for w in words)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     id: int
     institution_id: int
@@ -69,21 +73,23 @@ class Entry:
     rank: str
     level: str
     category_id: int
+    numbers: frozenset[str]
 
-    @property
-    def numbers(self) -> frozenset[str]:
-        return frozenset(_DIGITS.findall(self.title))
+
+def _date(value: Any) -> dt.date:
+    # PostgreSQL returns dates, SQLite ISO text.
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _entry(row: dict[str, Any]) -> Entry:
     return Entry(
-        id=row["id"], institution_id=row["institution_id"], date=row["date"],
-        title=normalise(row["title"]), event=normalise(row["event_name"]), rank=str(row["rank"]),
-        level=str(row["level"]), category_id=row["category_id"],
+        id=row["id"], institution_id=row["institution_id"], date=_date(row["date"]),
+        title=row["title"], event=row["event_name"], rank=str(row["rank"]),
+        level=str(row["level"]), category_id=row["category_id"], numbers=frozenset(_DIGITS.findall(normalise(row["title"]))),
     )
 
 
-_ENTRY_FIELDS = ("id", "institution_id", "date", "title", "event_name", "rank", "level", "category_id")
+_ENTRY_COLUMNS = "id, institution_id, date, title, event_name, rank, level, category_id"
 
 
 def similar_entry_score(a: Entry, b: Entry, persons_a: set[int], persons_b: set[int]) -> int | None:
@@ -97,11 +103,11 @@ def similar_entry_score(a: Entry, b: Entry, persons_a: set[int], persons_b: set[
         return None
     if persons_a and persons_b and not persons_a & persons_b:
         return None
-    title = fuzz.token_sort_ratio(a.title, b.title, score_cutoff=TITLE_THRESHOLD)
+    title = fuzz.token_sort_ratio(normalise(a.title), normalise(b.title), score_cutoff=TITLE_THRESHOLD)
     if title:
         return int(title)
     if a.level == b.level and a.category_id == b.category_id:
-        event = fuzz.token_sort_ratio(a.event, b.event, score_cutoff=EVENT_THRESHOLD)
+        event = fuzz.token_sort_ratio(normalise(a.event), normalise(b.event), score_cutoff=EVENT_THRESHOLD)
         if event:
             return int(event)
     return None
@@ -110,7 +116,7 @@ def similar_entry_score(a: Entry, b: Entry, persons_a: set[int], persons_b: set[
 def same_person_event_score(a: Entry, b: Entry) -> int | None:
     if abs((a.date - b.date).days) > PERSON_EVENT_WINDOW_DAYS:
         return None
-    score = fuzz.token_sort_ratio(a.event, b.event, score_cutoff=EVENT_THRESHOLD)
+    score = fuzz.token_sort_ratio(normalise(a.event), normalise(b.event), score_cutoff=EVENT_THRESHOLD)
     return int(score) if score else None
 
 
@@ -119,22 +125,28 @@ def _chunks(items: Sequence[int]) -> Iterable[list[int]]:
         yield list(items[i:i + CHUNK])
 
 
-async def _entries(conn: Any, ids: Sequence[int]) -> dict[int, Entry]:
-    out: dict[int, Entry] = {}
-    for part in _chunks(ids):
-        for row in await Achievement.filter(id__in=part).using_db(conn).values(*_ENTRY_FIELDS):
-            out[row["id"]] = _entry(row)
+async def _rows(conn: Any, query: str, values: list[Any]) -> list[dict[str, Any]]:
+    # Plain SQL: at import scale the ORM's per-value query building and date parsing dominate.
+    return list(await conn.execute_query_dict(sql(query), values))
+
+
+async def _rows_in(conn: Any, query: str, column: str, keys: Sequence[Any], extra: str = "") -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for part in _chunks(keys):
+        marks = ", ".join("?" for _ in part)
+        out += await _rows(conn, f"{query} WHERE {column} IN ({marks}){extra}", part)
     return out
+
+
+async def _entries(conn: Any, ids: Sequence[int]) -> dict[int, Entry]:
+    rows = await _rows_in(conn, f"SELECT {_ENTRY_COLUMNS} FROM achievement", "id", ids)
+    return {r["id"]: _entry(r) for r in rows}
 
 
 async def _persons_of(conn: Any, ids: Sequence[int]) -> dict[int, set[int]]:
     out: dict[int, set[int]] = defaultdict(set)
-    for part in _chunks(ids):
-        rows = await AchievementPerson.filter(achievement_id__in=part).using_db(conn).values_list(
-            "achievement_id", "person_id"
-        )
-        for aid, pid in rows:
-            out[aid].add(pid)
+    for r in await _rows_in(conn, "SELECT achievement_id, person_id FROM achievement_person", "achievement_id", ids):
+        out[r["achievement_id"]].add(r["person_id"])
     return out
 
 
@@ -155,20 +167,14 @@ async def find_hints(conn: Any, ids: Sequence[int]) -> dict[tuple[int, int, Dupl
 
     # 1. The same evidence file: a certificate scan uploaded twice.
     hashes: dict[str, set[int]] = defaultdict(set)
-    for part in _chunks(subject_ids):
-        for aid, sha in await Evidence.filter(
-            achievement_id__in=part, kind=EvidenceKind.FILE, sha256__not_isnull=True
-        ).using_db(conn).values_list("achievement_id", "sha256"):
-            hashes[sha].add(aid)
+    for r in await _rows_in(conn, "SELECT achievement_id, sha256 FROM evidence", "achievement_id", subject_ids,
+                            " AND sha256 IS NOT NULL"):
+        hashes[r["sha256"]].add(r["achievement_id"])
     if hashes:
-        keys = list(hashes)
-        for i in range(0, len(keys), CHUNK):
-            for aid, sha in await Evidence.filter(sha256__in=keys[i:i + CHUNK], kind=EvidenceKind.FILE).using_db(
-                conn
-            ).values_list("achievement_id", "sha256"):
-                for subject in hashes[sha]:
-                    if aid != subject:
-                        add(subject, aid, DuplicateReason.SAME_EVIDENCE_FILE, 100)
+        for r in await _rows_in(conn, "SELECT achievement_id, sha256 FROM evidence", "sha256", list(hashes)):
+            for subject in hashes[r["sha256"]]:
+                if r["achievement_id"] != subject:
+                    add(subject, r["achievement_id"], DuplicateReason.SAME_EVIDENCE_FILE, 100)
 
     # 2. One institution, dates a few days apart, a near-identical title or event.
     by_institution: dict[int, list[Entry]] = defaultdict(list)
@@ -177,19 +183,21 @@ async def find_hints(conn: Any, ids: Sequence[int]) -> dict[tuple[int, int, Dupl
     for institution_id, entries in by_institution.items():
         lo = min(e.date for e in entries) - dt.timedelta(days=DATE_WINDOW_DAYS)
         hi = max(e.date for e in entries) + dt.timedelta(days=DATE_WINDOW_DAYS)
-        rows = await Achievement.filter(institution_id=institution_id, date__gte=lo, date__lte=hi).using_db(
-            conn
-        ).values(*_ENTRY_FIELDS)
-        by_day: dict[int, list[Entry]] = defaultdict(list)
+        rows = await _rows(
+            conn, f"SELECT {_ENTRY_COLUMNS} FROM achievement WHERE institution_id = ? AND date >= ? AND date <= ?",
+            [institution_id, _date_param(lo), _date_param(hi)],
+        )
+        # Indexed by (day, rank): different ranks are never the same win, so they are not even compared.
+        by_day: dict[tuple[int, str], list[Entry]] = defaultdict(list)
         for row in rows:
             entry = subjects.get(row["id"]) or _entry(row)
-            by_day[entry.date.toordinal()].append(entry)
+            by_day[(entry.date.toordinal(), entry.rank)].append(entry)
         other_ids = [e.id for day in by_day.values() for e in day if e.id not in subjects]
         other_persons = await _persons_of(conn, other_ids) if other_ids else {}
         for entry in entries:
             day = entry.date.toordinal()
             for offset in range(-DATE_WINDOW_DAYS, DATE_WINDOW_DAYS + 1):
-                for other in by_day.get(day + offset, ()):
+                for other in by_day.get((day + offset, entry.rank), ()):
                     # A pair of two subjects is scored once, from its newer side.
                     if other.id == entry.id or (other.id in subjects and other.id > entry.id):
                         continue
@@ -203,25 +211,38 @@ async def find_hints(conn: Any, ids: Sequence[int]) -> dict[tuple[int, int, Dupl
     # 3. One person in one event, whichever institution entered it.
     person_ids = sorted({p for ps in persons.values() for p in ps})
     if person_ids:
-        by_person: dict[int, set[int]] = defaultdict(set)
-        for part in _chunks(person_ids):
-            for aid, pid in await AchievementPerson.filter(person_id__in=part).using_db(conn).values_list(
-                "achievement_id", "person_id"
-            ):
-                by_person[pid].add(aid)
-        others = await _entries(conn, sorted({a for s in by_person.values() for a in s} - set(subjects)))
+        links = await _rows_in(conn, "SELECT achievement_id, person_id FROM achievement_person", "person_id",
+                               person_ids)
+        others = await _entries(conn, sorted({r["achievement_id"] for r in links} - set(subjects)))
         others.update(subjects)
+        # Each person's achievements by date, so that only those within the window are compared.
+        timeline: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for r in links:
+            other = others.get(r["achievement_id"])
+            if other is not None:
+                timeline[r["person_id"]].append((other.date.toordinal(), other.id))
+        for items in timeline.values():
+            items.sort()
         for sid, pids in persons.items():
             entry = subjects[sid]
-            candidates = {a for p in pids for a in by_person.get(p, ())} - {sid}
-            for oid in candidates:
-                other = others.get(oid)
-                if other is None or (oid in subjects and oid > sid):
-                    continue
-                score = same_person_event_score(entry, other)
-                if score is not None:
-                    add(sid, oid, DuplicateReason.SAME_PERSON_EVENT, score)
+            day = entry.date.toordinal()
+            seen: set[int] = set()
+            for pid in pids:
+                items = timeline.get(pid, [])
+                lo_i = bisect.bisect_left(items, (day - PERSON_EVENT_WINDOW_DAYS, -1))
+                hi_i = bisect.bisect_right(items, (day + PERSON_EVENT_WINDOW_DAYS, 1 << 62))
+                for _, oid in items[lo_i:hi_i]:
+                    if oid == sid or oid in seen or (oid in subjects and oid > sid):
+                        continue
+                    seen.add(oid)
+                    score = same_person_event_score(entry, others[oid])
+                    if score is not None:
+                        add(sid, oid, DuplicateReason.SAME_PERSON_EVENT, score)
     return found
+
+
+def _date_param(value: dt.date) -> Any:
+    return value if dialect() == "postgres" else value.isoformat()
 
 
 async def refresh(conn: Any, ids: Sequence[int]) -> int:

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ACHIEVEMENTS ?= 600
 
-.PHONY: security-doc press-golden run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick bench-stats clean
+.PHONY: security-doc press-golden run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick bench-stats bench-import clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -57,6 +57,12 @@ press-golden: $(VENV)/.installed-test
 ## PostgreSQL (TEST_DATABASE_URL or the local default), and the CSV export's memory.
 bench-stats: $(VENV)/.installed-test
 	$(BIN)/python bench/stats_bench.py
+
+## Spreadsheet import: rows/second and peak memory for a 10 000-row XLSX (IMPORT_ROWS, DATABASE_URL to override).
+IMPORT_ROWS ?= 10000
+bench-import: $(VENV)/.installed-test
+	/usr/bin/time -v $(BIN)/python bench/import_bench.py --rows $(IMPORT_ROWS) 2>&1 | grep -v '^{' | \
+		grep -E '^(database|rows|file|import|cpu|peak|max RSS|duplicate|phases)|Maximum resident|Elapsed'
 
 ## Every case against its baseline at 10k/100k/1M achievements on SQLite and PostgreSQL (BENCH_POSTGRES_URL,
 ## default the local server): bench/results.json and the tables of docs/benchmarks.md. Long: run it alone.

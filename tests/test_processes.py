@@ -114,3 +114,73 @@ async def test_crash_in_the_middle_of_workflow_steps_leaves_all_or_nothing(db):
                     assert data["verifyAchievement"]["errors"] == []
     assert await Achievement.filter(id__in=[a.id for a in targets], status=AchievementStatus.VERIFIED).count() == 40
     assert await PressRelease.filter(achievement_id__in=[a.id for a in targets]).count() == 40
+
+
+IMPORT = """mutation($input: ImportAchievementsInput!) {
+  importAchievements(input: $input) { report { committed createdCount } errors { code message } } }"""
+
+
+def _csv(rows: int) -> bytes:
+    from service import imports
+
+    header = ";".join(c.header for c in imports.COLUMNS)
+    lines = [f"Juara {1 + i % 3} Lomba Tari Kreasi Nomor {i};FLS2N 2026;Dindikbud;Kecamatan;Juara {1 + i % 3};;Tari;"
+             f"12 Oktober 2026;;;;;;;https://example.org/bukti/{i}" for i in range(rows)]
+    return ("\ufeff" + header + "\n" + "\n".join(lines) + "\n").encode("utf-8")
+
+
+async def _post_import(http, base, login, content: bytes, dry_run: bool):
+    import json
+
+    return await http.post(
+        f"{base}/graphql",
+        data={"operations": json.dumps({"query": IMPORT, "variables": {"input": {"file": None, "dryRun": dry_run}}}),
+              "map": json.dumps({"0": ["variables.input.file"]})},
+        files={"0": ("prestasi.csv", content, "text/csv")},
+        headers={**login.headers, "X-Requested-With": "XMLHttpRequest"}, timeout=120,
+    )
+
+
+async def test_crash_in_the_middle_of_an_import_leaves_all_or_nothing(db):
+    import time
+
+    from service.models import ImportBatch
+
+    school = await make_institution("SMP Negeri 1 Bobotsari")
+    operator = await make_user(Role.CONTRIBUTOR, school)
+    rows = 1500
+    content = _csv(rows)
+    server = Server(db)
+    await asyncio.to_thread(server.start)
+    try:
+        async with httpx.AsyncClient() as http:
+            started = time.monotonic()
+            dry = await _post_import(http, server.url, operator, content, dry_run=True)
+            assert dry.status_code == 200 and dry.json()["data"]["importAchievements"]["errors"] == [], dry.text
+            checking = time.monotonic() - started
+            task = asyncio.create_task(_post_import(http, server.url, operator, content, dry_run=False))
+            # The real import first checks every row (as the dry run did), then writes: kill while it writes.
+            await asyncio.wait([task], timeout=checking * 1.3)
+            finished_first = task.done()
+            server.kill()
+            try:
+                await task
+            except httpx.HTTPError:
+                pass
+    finally:
+        server.kill()
+    created = await Achievement.filter(institution_id=school.id).count()
+    batches = await ImportBatch.all().count()
+    events = await AuditEvent.filter(action="achievement.import").count()
+    assert (created, batches, events) in {(0, 0, 0), (rows, 1, 1)}, (created, batches, events, finished_first)
+    if not finished_first:
+        # Nothing was acknowledged; the import can simply be sent again after the restart.
+        with Server(db) as again:
+            async with httpx.AsyncClient() as http:
+                resp = await _post_import(http, again.url, operator, content, dry_run=False)
+        payload = resp.json()["data"]["importAchievements"]
+        if created == 0:
+            assert payload["errors"] == [] and payload["report"]["createdCount"] == rows
+        else:
+            assert payload["errors"][0]["code"] == "DUPLICATE"
+        assert await Achievement.filter(institution_id=school.id).count() == rows

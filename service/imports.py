@@ -49,6 +49,8 @@ Progress = Callable[[str, int, int | None], None]
 
 BATCH_ROWS = 1000
 MAX_PROBLEMS = 1000
+# A bound on work, not on memory: a small compressed file can hold very many rows.
+MAX_ROWS = 100_000
 MAX_PERSONS_PER_ROW = 200
 MAX_URLS_PER_ROW = 20
 EARLIEST_DATE = dt.date(1945, 8, 17)
@@ -690,6 +692,11 @@ def validate_file(path: Path, is_xlsx: bool, refs: References, report: ImportRep
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):
                 continue
             report.total_rows += 1
+            if report.total_rows > MAX_ROWS:
+                raise UserInputError.one(
+                    "file", UserErrorCode.TOO_LARGE,
+                    f"Berkas berisi lebih dari {MAX_ROWS:,} baris; bagi menjadi beberapa berkas.".replace(",", "."),
+                )
             parsed = parse_row(number, cells, refs, report, new_persons)
             if parsed is not None:
                 report.valid_rows += 1

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import datetime as dt
+import functools
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -28,6 +28,7 @@ DATE_WINDOW_DAYS = 3
 PERSON_EVENT_WINDOW_DAYS = 30
 TITLE_THRESHOLD = 88
 EVENT_THRESHOLD = 90
+TITLE_HINT_THRESHOLD = 60
 # SQLite and asyncpg both cap bound parameters per statement; stay far below the caps.
 CHUNK = 2000
 
@@ -106,7 +107,11 @@ def similar_entry_score(a: Entry, b: Entry, persons_a: set[int], persons_b: set[
     title = fuzz.token_sort_ratio(normalise(a.title), normalise(b.title), score_cutoff=TITLE_THRESHOLD)
     if title:
         return int(title)
-    if a.level == b.level and a.category_id == b.category_id:
+    # The same event, level and category with a title worded differently ("Desa Terbaik Lomba Tertib
+    # Administrasi" for "Juara 1 Lomba Desa Tertib Administrasi"); unrelated titles at one event are two wins.
+    if a.level == b.level and a.category_id == b.category_id and fuzz.token_set_ratio(
+        normalise(a.title), normalise(b.title), score_cutoff=TITLE_HINT_THRESHOLD
+    ):
         event = fuzz.token_sort_ratio(normalise(a.event), normalise(b.event), score_cutoff=EVENT_THRESHOLD)
         if event:
             return int(event)
@@ -150,9 +155,16 @@ async def _persons_of(conn: Any, ids: Sequence[int]) -> dict[int, set[int]]:
     return out
 
 
-async def find_hints(conn: Any, ids: Sequence[int]) -> dict[tuple[int, int, DuplicateReason], int]:
-    """Every duplicate pair involving the given achievements: {(newer, older, reason): score}."""
+async def find_hints(
+    conn: Any, ids: Sequence[int], members: Callable[[int], bool] | None = None
+) -> dict[tuple[int, int, DuplicateReason], int]:
+    """Every duplicate pair involving the given achievements: {(newer, older, reason): score}.
+
+    `members` tells which achievements belong to the whole set being checked when `ids` is one chunk of
+    it: a pair of two members is scored once, from its newer side, whichever chunk holds the older one."""
     subjects = await _entries(conn, ids)
+    if members is None:
+        members = subjects.__contains__
     if not subjects:
         return {}
     found: dict[tuple[int, int, DuplicateReason], int] = {}
@@ -199,7 +211,7 @@ async def find_hints(conn: Any, ids: Sequence[int]) -> dict[tuple[int, int, Dupl
             for offset in range(-DATE_WINDOW_DAYS, DATE_WINDOW_DAYS + 1):
                 for other in by_day.get((day + offset, entry.rank), ()):
                     # A pair of two subjects is scored once, from its newer side.
-                    if other.id == entry.id or (other.id in subjects and other.id > entry.id):
+                    if other.id == entry.id or (members(other.id) and other.id > entry.id):
                         continue
                     score = similar_entry_score(
                         entry, other, persons.get(entry.id, set()),
@@ -232,7 +244,7 @@ async def find_hints(conn: Any, ids: Sequence[int]) -> dict[tuple[int, int, Dupl
                 lo_i = bisect.bisect_left(items, (day - PERSON_EVENT_WINDOW_DAYS, -1))
                 hi_i = bisect.bisect_right(items, (day + PERSON_EVENT_WINDOW_DAYS, 1 << 62))
                 for _, oid in items[lo_i:hi_i]:
-                    if oid == sid or oid in seen or (oid in subjects and oid > sid):
+                    if oid == sid or oid in seen or (members(oid) and oid > sid):
                         continue
                     seen.add(oid)
                     score = same_person_event_score(entry, others[oid])
@@ -254,14 +266,40 @@ async def refresh(conn: Any, ids: Sequence[int]) -> int:
     for part in _chunks(ids):
         await DuplicateHint.filter(achievement_id__in=part).using_db(conn).delete()
         await DuplicateHint.filter(original_id__in=part).using_db(conn).delete()
+    await _insert(conn, found)
+    if found:
+        log.info("duplicate hints found", extra={"achievements": len(ids), "hints": len(found)})
+    return len(found)
+
+
+async def _insert(conn: Any, found: dict[tuple[int, int, DuplicateReason], int]) -> None:
     if found:
         await DuplicateHint.bulk_create(
             [DuplicateHint(achievement_id=a, original_id=o, reason=r.value, score=s) for (a, o, r), s in found.items()],
             batch_size=1000, using_db=conn,
         )
-    if found:
-        log.info("duplicate hints found", extra={"achievements": len(ids), "hints": len(found)})
-    return len(found)
+
+
+async def refresh_new_rows(conn: Any, institution_id: int, first_id: int, last_id: int, chunk: int = 1000) -> int:
+    """Hints for achievements just inserted in bulk (ids first_id..last_id of one institution), in chunks
+    taken in date order, so that memory stays flat however many rows were inserted."""
+    total = 0
+    cursor: tuple[Any, int] | None = None
+    base = "SELECT id, date FROM achievement WHERE institution_id = ? AND id >= ? AND id <= ?"
+    while True:
+        if cursor is None:
+            rows = await _rows(conn, f"{base} ORDER BY date, id LIMIT {int(chunk)}", [institution_id, first_id, last_id])
+        else:
+            rows = await _rows(
+                conn, f"{base} AND (date > ? OR (date = ? AND id > ?)) ORDER BY date, id LIMIT {int(chunk)}",
+                [institution_id, first_id, last_id, cursor[0], cursor[0], cursor[1]],
+            )
+        if not rows:
+            return total
+        found = await find_hints(conn, [r["id"] for r in rows], lambda i: first_id <= i <= last_id)
+        await _insert(conn, found)
+        total += len(found)
+        cursor = (rows[-1]["date"], rows[-1]["id"])
 
 
 @dataclass(frozen=True)

@@ -805,7 +805,10 @@ async def _write(actor: Actor, institution: Institution, report: ImportReport, s
             progress("duplicates", 0, None)
         report.timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
-        report.duplicate_hints = await duplicates.refresh(conn, list(report.achievement_ids))
+        if report.achievement_ids:
+            report.duplicate_hints = await duplicates.refresh_new_rows(
+                conn, institution.id, min(report.achievement_ids), max(report.achievement_ids)
+            )
         report.timings["duplicates"] = time.perf_counter() - started
         report.persons_created = len(new_persons)
         report.batch_id = batch.id

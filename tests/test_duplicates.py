@@ -200,3 +200,24 @@ async def test_verifier_rejects_a_duplicate_pointing_to_the_original(gql):
 
 def test_normalise_folds_roman_ranks_and_punctuation():
     assert normalise("Juara II, Lomba-Desa!") == "juara 2 lomba desa"
+
+
+async def test_bulk_refresh_in_chunks_scores_each_pair_once(db):
+    from tortoise.transactions import in_transaction
+
+    from service import duplicates
+
+    school = await make_institution("SD Negeri 2 Kutasari")
+    rows = [await make_achievement(school, status=AchievementStatus.DRAFT, title="Juara 1 Lomba Mewarnai",
+                                   date=dt.date(2026, 5, 1) + dt.timedelta(days=i % 2)) for i in range(3)]
+    rows.append(await make_achievement(school, status=AchievementStatus.DRAFT, title="Juara 1 Olimpiade IPA",
+                                       date=dt.date(2026, 5, 1)))
+    lo, hi = rows[0].id, rows[-1].id
+    for chunk in (1, 1000):
+        await DuplicateHint.all().delete()
+        async with in_transaction() as conn:
+            found = await duplicates.refresh_new_rows(conn, school.id, lo, hi, chunk=chunk)
+        assert found == 3
+        pairs = sorted(await DuplicateHint.all().values_list("achievement_id", "original_id"))
+        a, b, c = (r.id for r in rows[:3])
+        assert pairs == [(b, a), (c, a), (c, b)]

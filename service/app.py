@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator
 
@@ -14,7 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from service import accounts, dashboard, db, exports, file_routes
-from service.config import get_settings
+from service.config import Settings, get_settings
 from service.logs import configure_logging
 from service.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
 from service.press import docx as press_docx
@@ -31,9 +32,16 @@ async def healthz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": db.dialect()})
 
 
-def create_app(manage_database: bool = True) -> Starlette:
+@functools.lru_cache(maxsize=8)
+def _schema_for(settings: Settings):
+    """One schema per settings: building it takes a third of a second, and it holds no per-app state."""
     from schema.limits import abuse_extensions
     from schema.schema import build_schema
+
+    return build_schema(extensions=abuse_extensions(settings))
+
+
+def create_app(manage_database: bool = True) -> Starlette:
     from schema.view import JuaraGraphQL
     from service.response_cache import PublicResponseCache
 
@@ -51,7 +59,7 @@ def create_app(manage_database: bool = True) -> Starlette:
             await db.close_db()
 
     graphql_app = JuaraGraphQL(
-        build_schema(extensions=abuse_extensions(settings)),
+        _schema_for(settings),
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
         multipart_uploads_enabled=True,

@@ -135,11 +135,12 @@ async def _rows(conn: Any, query: str, values: list[Any]) -> list[dict[str, Any]
     return list(await conn.execute_query_dict(sql(query), values))
 
 
-async def _rows_in(conn: Any, query: str, column: str, keys: Sequence[Any], extra: str = "") -> list[dict[str, Any]]:
+async def _rows_in(conn: Any, query: str, column: str, keys: Sequence[Any], extra: str = "",
+                   extra_values: Sequence[Any] = ()) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for part in _chunks(keys):
         marks = ", ".join("?" for _ in part)
-        out += await _rows(conn, f"{query} WHERE {column} IN ({marks}){extra}", part)
+        out += await _rows(conn, f"{query} WHERE {column} IN ({marks}){extra}", [*part, *extra_values])
     return out
 
 
@@ -223,10 +224,17 @@ async def find_hints(
     # 3. One person in one event, whichever institution entered it.
     person_ids = sorted({p for ps in persons.values() for p in ps})
     if person_ids:
-        links = await _rows_in(conn, "SELECT achievement_id, person_id FROM achievement_person", "person_id",
-                               person_ids)
-        others = await _entries(conn, sorted({r["achievement_id"] for r in links} - set(subjects)))
-        others.update(subjects)
+        window = dt.timedelta(days=PERSON_EVENT_WINDOW_DAYS)
+        lo = min(e.date for e in subjects.values()) - window
+        hi = max(e.date for e in subjects.values()) + window
+        cols = ", ".join(f"a.{c.strip()}" for c in _ENTRY_COLUMNS.split(","))
+        # Only the persons' achievements within the window around these subjects are read.
+        links = await _rows_in(
+            conn, f"SELECT ap.person_id, ap.achievement_id, {cols} FROM achievement_person ap "
+            "JOIN achievement a ON a.id = ap.achievement_id", "ap.person_id", person_ids,
+            " AND a.date >= ? AND a.date <= ?", [_date_param(lo), _date_param(hi)],
+        )
+        others = {r["achievement_id"]: subjects.get(r["achievement_id"]) or _entry(r) for r in links}
         # Each person's achievements by date, so that only those within the window are compared.
         timeline: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for r in links:

@@ -255,3 +255,17 @@ async def test_loaders_are_fresh_after_each_write_in_one_request(gql):
                          "p2": [gid("Person", second.id)]}, login=operator)
     assert body["data"]["one"]["achievement"]["persons"] == [{"name": "Ayu Lestari"}]
     assert body["data"]["two"]["achievement"]["persons"] == [{"name": "Bima Saputra"}]
+
+
+async def test_dindikbud_registers_a_person_of_its_school_and_enters_their_win(gql):
+    dinas, school = await _dindikbud_with_school()
+    operator = await make_user(Role.CONTRIBUTOR, dinas)
+    q = """mutation($input: CreatePersonInput!) { createPerson(input: $input) {
+      person { id name institution { id } } errors { field code message } } }"""
+    created = payload(await gql(q, {"input": {"name": "Galih Pratama", "institutionId": gid("Institution", school.id),
+                                              "publicationConsent": True}}, login=operator), "createPerson")
+    assert created["errors"] == [] and created["person"]["institution"]["id"] == gid("Institution", school.id)
+    body = await gql(CREATE, {"input": achievement_input(school, await leaf_category("atletik"),
+                                                         personIds=[created["person"]["id"]])}, login=operator)
+    a = payload(body, "createAchievement")["achievement"]
+    assert [p["name"] for p in a["persons"]] == ["Galih Pratama"] and a["achieverKind"] == "PERSON"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from service.enums import AchievementStatus, InstitutionKind, Role
@@ -76,6 +78,8 @@ async def test_whole_workflow_by_role(gql):
     assert verified["errors"] == []
     v = verified["achievement"]
     assert v["status"] == "VERIFIED" and v["verifiedAt"] is not None
+    # DateTime is ISO 8601 with an offset; Date is YYYY-MM-DD.
+    assert dt.datetime.fromisoformat(v["verifiedAt"]).utcoffset() is not None and v["date"] == "2026-10-12"
     # Verification drafts a press release in the same step.
     assert len(v["pressReleases"]) == 1 and v["pressReleases"][0]["status"] == "DRAFT"
 

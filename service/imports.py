@@ -750,6 +750,16 @@ async def _reserve_ids(conn: Any, table: str, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
+async def _insert_many(conn: Any, table: str, columns: tuple[str, ...], statement: str, rows: list[list]) -> None:
+    """PostgreSQL: COPY into the table inside the transaction (several times faster than INSERTs);
+    SQLite: executemany of one prepared INSERT."""
+    raw = getattr(conn, "_connection", None) if dialect() == "postgres" else None
+    if raw is not None and hasattr(raw, "copy_records_to_table"):
+        await raw.copy_records_to_table(table, records=rows, columns=list(columns))
+        return
+    await conn.execute_many(statement, rows)
+
+
 def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})")
 
@@ -794,11 +804,12 @@ async def _write(actor: Actor, institution: Institution, report: ImportReport, s
                 achievements.append([aid, *parsed.values, *tail])
                 links.extend([aid, person_ids[k]] for k in dict.fromkeys(parsed.persons))
                 urls.extend([aid, EvidenceKind.URL.value, u, actor.user_id, created_at] for u in parsed.urls)
-            await conn.execute_many(insert_achievement, achievements)
+            await _insert_many(conn, "achievement", _ACHIEVEMENT_COLUMNS, insert_achievement, achievements)
             if links:
-                await conn.execute_many(insert_link, links)
+                await _insert_many(conn, "achievement_person", ("achievement_id", "person_id"), insert_link, links)
             if urls:
-                await conn.execute_many(insert_url, urls)
+                await _insert_many(conn, "evidence", ("achievement_id", "kind", "url", "uploaded_by_id", "created_at"),
+                                   insert_url, urls)
             if progress:
                 progress("write", position, report.valid_rows)
         if progress:

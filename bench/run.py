@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bench import harness, page, throughput
@@ -203,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cases", default=",".join(ALL_CASES))
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", harness.DEFAULT_PG))
     parser.add_argument("--out", default=str(harness.RESULTS))
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the records of other cases already in --out (one run per group of cases)")
     args = parser.parse_args(argv)
 
     sizes = [int(s) for s in (args.sizes or ("10000" if args.quick else "10000,100000,1000000")).split(",")]
@@ -232,6 +235,13 @@ def main(argv: list[str] | None = None) -> int:
                     log(f"  failed: {type(exc).__name__}: {exc}")
                     records.append(make_record(name, size, database, None, None,
                                                error=f"{type(exc).__name__}: {exc}"[:300]).as_json())
+    if args.merge and Path(args.out).exists():
+        previous = json.loads(Path(args.out).read_text())
+        fresh = {(r["name"], r["size"], r["database"]) for r in records}
+        records = [r for r in previous["records"] if (r["name"], r["size"], r["database"]) not in fresh] + records
+        meta["command"] = f"{previous['machine'].get('command')}; then {meta['command']}"
+        meta["earlier_run"] = {k: previous["machine"].get(k) for k in ("date", "load_average_at_start",
+                                                                       "load_average_at_end", "seconds")}
     meta["load_average_at_end"] = os.getloadavg()[0]
     meta["seconds"] = round(time.perf_counter() - started, 1)
     harness.write_results(records, meta, path=harness.Path(args.out))

@@ -157,7 +157,7 @@ async def _persons_of(conn: Any, ids: Sequence[int]) -> dict[int, set[int]]:
 
 
 async def find_hints(
-    conn: Any, ids: Sequence[int], members: Callable[[int], bool] | None = None
+    conn: Any, ids: Sequence[int], members: Callable[[int], bool] | None = None, files: bool = True
 ) -> dict[tuple[int, int, DuplicateReason], int]:
     """Every duplicate pair involving the given achievements: {(newer, older, reason): score}.
 
@@ -180,7 +180,7 @@ async def find_hints(
 
     # 1. The same evidence file: a certificate scan uploaded twice.
     hashes: dict[str, set[int]] = defaultdict(set)
-    for r in await _rows_in(conn, "SELECT achievement_id, sha256 FROM evidence", "achievement_id", subject_ids,
+    for r in [] if not files else await _rows_in(conn, "SELECT achievement_id, sha256 FROM evidence", "achievement_id", subject_ids,
                             " AND sha256 IS NOT NULL"):
         hashes[r["sha256"]].add(r["achievement_id"])
     if hashes:
@@ -304,7 +304,8 @@ async def refresh_new_rows(conn: Any, institution_id: int, first_id: int, last_i
             )
         if not rows:
             return total
-        found = await find_hints(conn, [r["id"] for r in rows], lambda i: first_id <= i <= last_id)
+        # Rows inserted in bulk carry no uploaded files yet: the evidence-file rule has nothing to match.
+        found = await find_hints(conn, [r["id"] for r in rows], lambda i: first_id <= i <= last_id, files=False)
         await _insert(conn, found)
         total += len(found)
         cursor = (rows[-1]["date"], rows[-1]["id"])

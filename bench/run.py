@@ -72,7 +72,7 @@ async def _page_case(port: int, url: str, first: int, offset: int, warmup: int, 
 
 def achievements_page(size: int, database: str, url: str, quick: bool) -> list[dict[str, Any]]:
     """The engine with the response cache off (every request resolved), then the cached answer as a figure."""
-    warmup, repeat = (5, 30) if quick else (10, 60)
+    warmup, repeat = (3, 20) if quick else (10, 60)
     sql = {(r["page_size"], r["offset"]): r["sql_queries"] for r in inproc(["sql_queries"], size, database, url, quick)}
     offsets = [o for o in (0, 5000) if o < size * 0.6]  # about 80 % of the demo achievements are VERIFIED
     uncached: dict[int, tuple[float, float, bool]] = {}
@@ -136,7 +136,7 @@ def stats_case(size: int, database: str, url: str, quick: bool) -> list[dict[str
     """The dashboard `stats` (all breakdowns) over HTTP, cache off, against the raw GROUP BYs (bench/stats_bench.py)."""
     from bench import stats_bench
 
-    warmup, repeat = (3, 15) if quick else (5, 30)
+    warmup, repeat = (2, 10) if quick else (5, 30)
     out = []
     with harness.server(url, 1, cache=False) as port:
         client = harness.GraphQLClient(port)

@@ -3,6 +3,7 @@
 import strawberry
 
 from schema.achievements.inputs import AchievementFilter, AchievementOrder, OrderDirection
+from schema.achievements.prefetch import JOINABLE, PageFirst, prime_page, requested_node_fields
 from schema.achievements.types import AchievementType
 from schema.ids import decode_id, given
 from schema.pagination import Connection, check_page_args, paginate
@@ -46,4 +47,9 @@ class AchievementQueries:
         field = order_by.field.value if order_by else "DATE"
         descending = order_by.direction == OrderDirection.DESC if order_by else True
         qs = await service.filtered_achievements(info.context.actor, to_service_filter(filter), field, descending)
-        return await paginate(qs, AchievementType.from_row, first=first, after=after, last=last, before=before)
+        fields = requested_node_fields(info)
+        page = PageFirst(qs, tuple(name for name in JOINABLE if name in fields))
+        connection = await paginate(page, AchievementType.from_row, first=first, after=after, last=last,
+                                    before=before)
+        await prime_page(info, [edge.node._row for edge in connection.edges], fields)
+        return connection

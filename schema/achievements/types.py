@@ -105,24 +105,47 @@ class AchievementType(Node):
             _row=row,
         )
 
+    # The relations resolve synchronously from rows a page fetched with them (schema/achievements/prefetch.py):
+    # no task, no DataLoader round per field. Otherwise they return the awaitable of a DataLoader lookup.
     @strawberry.field
-    async def category(self, info: strawberry.Info) -> CategoryType:
+    def category(self, info: strawberry.Info) -> CategoryType:
+        row = self._row.__dict__.get("_category")
+        if row is not None:
+            return CategoryType.from_row(row)
+        return self._load_category(info)  # type: ignore[return-value]
+
+    async def _load_category(self, info: strawberry.Info) -> CategoryType:
         return CategoryType.from_row(await info.context.loaders.category_by_id.load(self._row.category_id))  # type: ignore[attr-defined]
 
     @strawberry.field
-    async def institution(self, info: strawberry.Info) -> InstitutionType:
-        return await load_institution(info, self._row.institution_id)  # type: ignore[attr-defined,return-value]
+    def institution(self, info: strawberry.Info) -> InstitutionType:
+        row = self._row.__dict__.get("_institution")
+        if row is not None:
+            return InstitutionType.from_row(row)
+        return load_institution(info, self._row.institution_id)  # type: ignore[attr-defined,return-value]
 
     @strawberry.field(description="Null for a regency-wide achievement (e.g. an agency's).")
-    async def kecamatan(self, info: strawberry.Info) -> KecamatanType | None:
-        return await load_kecamatan(info, self._row.kecamatan_id)  # type: ignore[attr-defined]
+    def kecamatan(self, info: strawberry.Info) -> KecamatanType | None:
+        if "_kecamatan" in self._row.__dict__:
+            row = self._row.__dict__["_kecamatan"]
+            return KecamatanType.from_row(row) if row is not None else None
+        return load_kecamatan(info, self._row.kecamatan_id)  # type: ignore[attr-defined,return-value]
 
     @strawberry.field
-    async def desa(self, info: strawberry.Info) -> DesaType | None:
-        return await load_desa(info, self._row.desa_id)  # type: ignore[attr-defined]
+    def desa(self, info: strawberry.Info) -> DesaType | None:
+        if "_desa" in self._row.__dict__:
+            row = self._row.__dict__["_desa"]
+            return DesaType.from_row(row) if row is not None else None
+        return load_desa(info, self._row.desa_id)  # type: ignore[attr-defined,return-value]
 
     @strawberry.field
-    async def persons(self, info: strawberry.Info) -> list[PersonType]:
+    def persons(self, info: strawberry.Info) -> list[PersonType]:
+        rows = self._row.__dict__.get("_page_persons")
+        if rows is not None:
+            return [PersonType.from_row(p) for p in rows]
+        return self._load_persons(info)  # type: ignore[return-value]
+
+    async def _load_persons(self, info: strawberry.Info) -> list[PersonType]:
         return [PersonType.from_row(p) for p in await info.context.loaders.persons_by_achievement_id.load(self._row.id)]
 
     @strawberry.field

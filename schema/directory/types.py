@@ -110,11 +110,17 @@ class PersonType(Node):
         return inst.path if inst else None
 
     @strawberry.field
-    async def name(self, info: strawberry.Info) -> str:
+    def name(self, info: strawberry.Info) -> str:
         actor = info.context.actor
         if self._row.publication_consent or (actor is not None and actor.is_staff):
             return self._row.name
-        return directory.public_person_name(actor, self._row, await self._path(info))
+        if actor is None:
+            # Nobody without an account sees a name without consent: no need to look up the institution.
+            return directory.public_person_name(None, self._row, None)
+        return self._masked_name(info)  # type: ignore[return-value]
+
+    async def _masked_name(self, info: strawberry.Info) -> str:
+        return directory.public_person_name(info.context.actor, self._row, await self._path(info))
 
     @strawberry.field
     async def institution(self, info: strawberry.Info) -> InstitutionType | None:

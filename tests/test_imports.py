@@ -312,3 +312,22 @@ async def test_cli_import_command(database_url, db, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "imported 2 DRAFT achievements" in done.stderr
     assert await Achievement.filter(institution_id=school.id).count() == 2
+
+
+async def test_import_counts_rows_into_the_dashboard_aggregates(client):
+    from tests.test_stats import _aggregate_snapshot, _fresh_group_by
+
+    school, login = await _school()
+    content = workbook_bytes([row(), row(**{"Judul Prestasi": "Juara 3 Lomba Cerdas Cermat", "Peringkat": "Juara 3",
+                                            "Tanggal": dt.date(2025, 5, 2), "Nama Peserta": None})])
+    result = await post_import(client, login, content, dry_run=False)
+    assert result["report"]["createdCount"] == 2
+    assert await _aggregate_snapshot() == await _fresh_group_by()
+    editor = await make_user(Role.EDITOR)
+    resp = await client.post(
+        "/graphql", json={"query": '{ stats(filter: {status: DRAFT}) { total byYear { key count } } }'},
+        headers=editor.headers,
+    )
+    stats = resp.json()["data"]["stats"]
+    assert stats["total"] == 2
+    assert {b["key"]: b["count"] for b in stats["byYear"]} == {"2025": 1, "2026": 1}

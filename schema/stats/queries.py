@@ -10,7 +10,7 @@ from service import stats as service
 @strawberry.type
 class StatsQueries:
     @strawberry.field(permission_classes=GATE)
-    async def stats(self, info: strawberry.Info, filter: StatsFilter | None = None) -> Stats:  # noqa: A002 - contract name
+    async def stats(self, info: strawberry.Info, filter: StatsFilter | None = strawberry.UNSET) -> Stats:  # noqa: A002 - contract name
         flt = filter.to_service() if filter else None
         return Stats(_scope=await service.build_scope(info.context.actor, flt))
 

@@ -8,7 +8,7 @@ import strawberry
 
 from schema.achievements.types import AchievementLevelEnum, AchievementRankEnum, AchievementStatusEnum
 from schema.directory.types import InstitutionType, load_institution
-from schema.ids import decode_id
+from schema.ids import decode_id, given
 from schema.regions.types import DesaType, KecamatanType, load_desa
 from service import stats as service
 
@@ -67,14 +67,14 @@ class InstitutionScore:
 
 @strawberry.input(description="All given filters combine. Without status, VERIFIED achievements are counted.")
 class StatsFilter:
-    year: int | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    level: AchievementLevelEnum | None = None
-    category_id: strawberry.ID | None = strawberry.field(default=None, description="Includes its sub-categories.")
-    kecamatan_id: strawberry.ID | None = None
+    year: int | None = strawberry.UNSET
+    date_from: dt.date | None = strawberry.UNSET
+    date_to: dt.date | None = strawberry.UNSET
+    level: AchievementLevelEnum | None = strawberry.UNSET
+    category_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Includes its sub-categories.")
+    kecamatan_id: strawberry.ID | None = strawberry.UNSET
     status: AchievementStatusEnum | None = strawberry.field(
-        default=None,
+        default=strawberry.UNSET,
         description="ADMIN, VERIFIER and EDITOR only; anyone else asking for a status other than VERIFIED "
         "gets FORBIDDEN.",
     )
@@ -83,9 +83,9 @@ class StatsFilter:
         from service.enums import AchievementLevel, AchievementStatus
 
         return service.StatsFilter(
-            year=self.year,
-            date_from=self.date_from,
-            date_to=self.date_to,
+            year=given(self.year),
+            date_from=given(self.date_from),
+            date_to=given(self.date_to),
             level=AchievementLevel(self.level.value if hasattr(self.level, "value") else self.level)
             if self.level else None,
             category_id=decode_id(self.category_id, "Category", "categoryId"),

@@ -104,7 +104,7 @@ async def paginate(
         if upper is not None:
             size = max(0, min(size, upper - start))
         offset = start
-        rows = list(await queryset.offset(offset).limit(size + 1)) if size else []
+        rows = list(await queryset.offset(offset).limit(size + 1))
         has_next = len(rows) > size
         rows = rows[:size]
         if upper is not None and not has_next:

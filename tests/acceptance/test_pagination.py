@@ -62,6 +62,13 @@ async def test_empty_connection(gql):
         "hasNextPage": False, "hasPreviousPage": False, "startCursor": None, "endCursor": None}}
 
 
+async def test_first_zero_gives_no_edges_but_tells_whether_items_exist(gql):
+    await _many(3)
+    conn = (await gql(LIST_IDS, {"first": 0}))["data"]["achievements"]
+    assert conn["edges"] == []
+    assert conn["pageInfo"]["hasNextPage"] is True
+
+
 @pytest.mark.parametrize("args", [{"first": 101}, {"last": 101}, {"first": -1}, {"after": "bukan-kursor"}])
 async def test_bad_page_arguments_are_errors(gql, args):
     await _many(2)

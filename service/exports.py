@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from service import accounts, stats
+from service import stats
 from service.achievements import AchievementFilter, filtered_achievements
 from service.directory import public_person_name
 from service.enums import (
@@ -25,6 +25,7 @@ from service.enums import (
     InstitutionKind,
 )
 from service.errors import DomainError, Forbidden, UserInputError
+from service.http_auth import request_actor
 from service.models import AchievementPerson, Category, Desa, Institution, Kecamatan, Person
 from service.security import Actor
 
@@ -313,22 +314,6 @@ async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
 
 # --- HTTP -------------------------------------------------------------------------------------------
 
-async def _actor(request: Request) -> tuple[Actor | None, Response | None]:
-    header = request.headers.get("authorization")
-    if not header:
-        return None, None
-    scheme, _, token = header.partition(" ")
-    actor = None
-    if scheme.lower() == "bearer" and token.strip() and len(token) <= 200:
-        actor = await accounts.authenticate(token.strip())
-    if actor is None:
-        return None, JSONResponse(
-            {"error": "UNAUTHENTICATED", "message": "Token tidak valid atau sudah kedaluwarsa. Silakan masuk kembali."},
-            status_code=401,
-        )
-    return actor, None
-
-
 def _refusal(exc: Exception) -> JSONResponse:
     if isinstance(exc, Forbidden):
         return JSONResponse({"error": "FORBIDDEN", "message": str(exc)}, status_code=403)
@@ -343,7 +328,7 @@ def _file_name(stem: str, ext: str) -> str:
 
 async def achievements_csv(request: Request) -> Response:
     """GET /exports/achievements.csv with the filters of the `achievements` query."""
-    actor, refusal = await _actor(request)
+    actor, refusal = await request_actor(request)
     if refusal:
         return refusal
     try:
@@ -359,7 +344,7 @@ async def achievements_csv(request: Request) -> Response:
 
 async def achievements_xlsx(request: Request) -> Response:
     """GET /exports/achievements.xlsx with the filters of the `achievements` query."""
-    actor, refusal = await _actor(request)
+    actor, refusal = await request_actor(request)
     if refusal:
         return refusal
     try:
@@ -377,7 +362,7 @@ async def achievements_xlsx(request: Request) -> Response:
 
 async def stats_xlsx(request: Request) -> Response:
     """GET /exports/stats.xlsx with the filters of the `stats` query (year, dateFrom, dateTo, level, …)."""
-    actor, refusal = await _actor(request)
+    actor, refusal = await request_actor(request)
     if refusal:
         return refusal
     try:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import logging
-from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from service import accounts, evidence, imports
+from service import evidence, imports
+from service.http_auth import path_pk, request_actor
 
 log = logging.getLogger("juara.files")
 
@@ -56,38 +54,12 @@ class MultipartGuard:
         return None
 
 
-def _evidence_pk(raw: str) -> int | None:
-    if raw.isdigit() and len(raw) <= 18:
-        return int(raw)
-    try:
-        decoded = base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeError, ValueError):
-        return None
-    kind, _, pk = decoded.partition(":")
-    return int(pk) if kind == "Evidence" and pk.isdigit() and len(pk) <= 18 else None
-
-
-async def _actor_or_refusal(request: Request) -> tuple[Any, Response | None]:
-    header = request.headers.get("authorization")
-    if not header:
-        return None, None
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    actor = None
-    if scheme.lower() == "bearer" and token and len(token) <= 200:
-        actor = await accounts.authenticate(token)
-    if actor is None:
-        return None, JSONResponse({"error": "Token tidak valid atau sudah kedaluwarsa."}, status_code=401,
-                                  headers={"WWW-Authenticate": "Bearer"})
-    return actor, None
-
-
 async def evidence_download(request: Request) -> Response:
     """GET /evidence/{id}: the file, for whoever may see its achievement (a bearer token is optional)."""
-    actor, refusal = await _actor_or_refusal(request)
+    actor, refusal = await request_actor(request)
     if refusal is not None:
         return refusal
-    pk = _evidence_pk(request.path_params["evidence_id"])
+    pk = path_pk(request.path_params["evidence_id"], "Evidence")
     found = await evidence.open_evidence(actor, pk) if pk is not None else None
     if found is None:
         return JSONResponse({"error": "Bukti tidak ditemukan."}, status_code=404)

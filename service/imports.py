@@ -39,6 +39,7 @@ from service.enums import (
     EvidenceKind,
 )
 from service.errors import Forbidden, UserErrorCode, UserInputError
+from service.labels import LEVEL_LABEL, RANK_LABEL
 from service.models import Category, Desa, ImportBatch, Institution, Kecamatan, Person
 from service.security import Actor
 from service.text import clean, today_wib, valid_http_url
@@ -87,19 +88,8 @@ COLUMNS: list[Column] = [
 ]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
-LEVEL_LABELS = {
-    AchievementLevel.DESA: "Desa", AchievementLevel.KECAMATAN: "Kecamatan",
-    AchievementLevel.KABUPATEN: "Kabupaten", AchievementLevel.KARESIDENAN: "Karesidenan",
-    AchievementLevel.PROVINSI: "Provinsi", AchievementLevel.NASIONAL: "Nasional",
-    AchievementLevel.INTERNASIONAL: "Internasional",
-}
-RANK_LABELS = {
-    AchievementRank.JUARA_1: "Juara 1", AchievementRank.JUARA_2: "Juara 2", AchievementRank.JUARA_3: "Juara 3",
-    AchievementRank.JUARA_HARAPAN_1: "Juara Harapan 1", AchievementRank.JUARA_HARAPAN_2: "Juara Harapan 2",
-    AchievementRank.JUARA_HARAPAN_3: "Juara Harapan 3", AchievementRank.MEDALI_EMAS: "Medali Emas",
-    AchievementRank.MEDALI_PERAK: "Medali Perak", AchievementRank.MEDALI_PERUNGGU: "Medali Perunggu",
-    AchievementRank.FINALIS: "Finalis", AchievementRank.PENGHARGAAN: "Penghargaan",
-}
+LEVEL_LABELS = LEVEL_LABEL
+RANK_LABELS = RANK_LABEL
 YES_NO = ["Ya", "Tidak"]
 _YES = {"ya", "y", "yes", "iya", "boleh", "1", "true", "setuju"}
 _NO = {"tidak", "t", "no", "n", "tdk", "0", "false", "tidak boleh"}

@@ -24,6 +24,7 @@ from service.enums import (
     InstitutionKind,
 )
 from service.errors import Forbidden, Problems, UserErrorCode
+from service.labels import LEVEL_LABEL, RANK_LABEL
 from service.models import Category, Desa, Institution, Kecamatan, PointsLevel, PointsRank
 from service.models.stats import NONE_ID
 from service.security import Actor
@@ -34,28 +35,6 @@ DAILY = "achievement_stat_daily"
 YEARLY = "achievement_stat_yearly"
 BY_INSTITUTION = "achievement_stat_institution"
 
-LEVEL_LABEL = {
-    AchievementLevel.DESA: "Desa",
-    AchievementLevel.KECAMATAN: "Kecamatan",
-    AchievementLevel.KABUPATEN: "Kabupaten",
-    AchievementLevel.KARESIDENAN: "Karesidenan",
-    AchievementLevel.PROVINSI: "Provinsi",
-    AchievementLevel.NASIONAL: "Nasional",
-    AchievementLevel.INTERNASIONAL: "Internasional",
-}
-RANK_LABEL = {
-    AchievementRank.JUARA_1: "Juara 1",
-    AchievementRank.JUARA_2: "Juara 2",
-    AchievementRank.JUARA_3: "Juara 3",
-    AchievementRank.JUARA_HARAPAN_1: "Juara Harapan 1",
-    AchievementRank.JUARA_HARAPAN_2: "Juara Harapan 2",
-    AchievementRank.JUARA_HARAPAN_3: "Juara Harapan 3",
-    AchievementRank.MEDALI_EMAS: "Medali Emas",
-    AchievementRank.MEDALI_PERAK: "Medali Perak",
-    AchievementRank.MEDALI_PERUNGGU: "Medali Perunggu",
-    AchievementRank.FINALIS: "Finalis",
-    AchievementRank.PENGHARGAAN: "Penghargaan",
-}
 KIND_LABEL = {
     InstitutionKind.PERANGKAT_DAERAH: "Perangkat Daerah",
     InstitutionKind.SEKOLAH: "Sekolah",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 import re
 import unicodedata
@@ -87,34 +85,15 @@ def file_name(release: PressRelease) -> str:
     return f"rilis-{release.id}{'-' + slug if slug else ''}.docx"
 
 
-def _release_pk(raw: str) -> int | None:
-    """A release id in the path: the global ID the API gives, or the plain number."""
-    if raw.isdigit() and len(raw) <= 18:
-        return int(raw)
-    try:
-        decoded = base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeError, ValueError):
-        return None
-    kind, _, pk = decoded.partition(":")
-    return int(pk) if kind == "PressRelease" and pk.isdigit() and len(pk) <= 18 else None
-
-
 async def docx_download(request: Request) -> Response:
     """GET /press-releases/{id}.docx: the API's access rules (token optional; anonymous sees PUBLISHED only)."""
-    from service import accounts
+    from service.http_auth import path_pk, request_actor
     from service.press import visible_releases
 
-    actor = None
-    header = request.headers.get("authorization")
-    if header:
-        scheme, _, token = header.partition(" ")
-        token = token.strip()
-        if scheme.lower() == "bearer" and token and len(token) <= 200:
-            actor = await accounts.authenticate(token)
-        if actor is None:
-            return JSONResponse({"error": "Token tidak valid atau sudah kedaluwarsa."}, status_code=401,
-                                headers={"WWW-Authenticate": "Bearer"})
-    pk = _release_pk(request.path_params["release_id"])
+    actor, refusal = await request_actor(request)
+    if refusal is not None:
+        return refusal
+    pk = path_pk(request.path_params["release_id"], "PressRelease")
     release = await visible_releases(actor).filter(id=pk).first() if pk is not None else None
     if release is None:
         return JSONResponse({"error": "Rilis berita tidak ditemukan."}, status_code=404)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from babel.dates import format_date, get_day_names, get_month_names
 
 from service.enums import AchievementLevel, AchievementRank
+from service.labels import RANK_LABEL
 
 LOCALE = "id"
 
@@ -30,19 +31,6 @@ _LEVEL_HEADLINE = {
     AchievementLevel.PROVINSI: "Tingkat Provinsi",
     AchievementLevel.NASIONAL: "Tingkat Nasional",
     AchievementLevel.INTERNASIONAL: "Tingkat Internasional",
-}
-
-_RANK_NAME = {
-    AchievementRank.JUARA_1: "Juara 1",
-    AchievementRank.JUARA_2: "Juara 2",
-    AchievementRank.JUARA_3: "Juara 3",
-    AchievementRank.JUARA_HARAPAN_1: "Juara Harapan 1",
-    AchievementRank.JUARA_HARAPAN_2: "Juara Harapan 2",
-    AchievementRank.JUARA_HARAPAN_3: "Juara Harapan 3",
-    AchievementRank.MEDALI_EMAS: "Medali Emas",
-    AchievementRank.MEDALI_PERAK: "Medali Perak",
-    AchievementRank.MEDALI_PERUNGGU: "Medali Perunggu",
-    AchievementRank.FINALIS: "Finalis",
 }
 
 MEDALS = frozenset({AchievementRank.MEDALI_EMAS, AchievementRank.MEDALI_PERAK, AchievementRank.MEDALI_PERUNGGU})
@@ -95,7 +83,7 @@ def rank_name(rank: AchievementRank | str, rank_label: str | None = None) -> str
     rank = AchievementRank(rank)
     if rank == AchievementRank.PENGHARGAAN:
         return rank_label or "penghargaan"
-    return _RANK_NAME[rank]
+    return RANK_LABEL[rank]
 
 
 def _verbs(rank: AchievementRank) -> tuple[str, ...]:

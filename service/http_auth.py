@@ -1,0 +1,42 @@
+"""Bearer tokens and object ids on the plain HTTP routes (files, exports), with the API's rules."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from service import accounts
+from service.security import Actor
+
+UNAUTHENTICATED_MESSAGE = "Token tidak valid atau sudah kedaluwarsa. Silakan masuk kembali."
+
+
+async def request_actor(request: Request) -> tuple[Actor | None, Response | None]:
+    """The caller behind `Authorization: Bearer …`: (None, None) without the header; a bad token is a 401."""
+    header = request.headers.get("authorization")
+    if not header:
+        return None, None
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    actor = None
+    if scheme.lower() == "bearer" and token and len(token) <= 200:
+        actor = await accounts.authenticate(token)
+    if actor is None:
+        return None, JSONResponse({"error": "UNAUTHENTICATED", "message": UNAUTHENTICATED_MESSAGE}, status_code=401,
+                                  headers={"WWW-Authenticate": "Bearer"})
+    return actor, None
+
+
+def path_pk(raw: str, type_name: str) -> int | None:
+    """An object id in a URL path: the global ID the API gives ("Type:pk" in base64) or the plain number."""
+    if raw.isdigit() and len(raw) <= 18:
+        return int(raw)
+    try:
+        decoded = base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        return None
+    kind, _, pk = decoded.partition(":")
+    return int(pk) if kind == type_name and pk.isdigit() and len(pk) <= 18 else None

@@ -75,7 +75,7 @@
           var b = buckets[items[0].dataIndex];
           return b.label + "<br>Prestasi: " + number.format(b.count) + "<br>Poin: " + number.format(b.points);
         } },
-      grid: { left: 40, right: 16, top: 32, bottom: 8, containLabel: true },
+      grid: { left: 56, right: 24, top: 32, bottom: 8, containLabel: true },
       xAxis: { type: "category", data: buckets.map(function (b) { return b.label; }),
         axisLabel: { interval: 0, rotate: buckets.length > 5 ? 30 : 0 } },
       yAxis: { type: "value", minInterval: 1, name: "Prestasi" },

@@ -82,9 +82,10 @@ async def test_matrix(key, client, db):
             assert not codes & DENIED, f"{key} as {caller} is allowed by the table but got {codes}: {body}"
 
 
-def test_security_doc_shows_the_current_table():
-    from schema.permissions_doc import DOC, END, START, updated
+def test_security_doc_and_readme_show_the_current_table():
+    from schema.permissions_doc import DOCS, END, START, updated
 
-    text = DOC.read_text(encoding="utf-8")
-    assert START in text and END in text
-    assert text == updated(text), "docs/security.md is stale: run `make security-doc`"
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        assert START in text and END in text, doc.name
+        assert text == updated(text), f"{doc.name} is stale: run `make security-doc`"

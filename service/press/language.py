@@ -45,9 +45,18 @@ _HEADLINE_VERBS_MEDAL = ("Raih", "Sabet", "Boyong")
 _HEADLINE_VERBS_AWARD = ("Raih", "Terima", "Raih")
 
 
+def _level(value: AchievementLevel | str) -> AchievementLevel:
+    """The member itself when given one (drafts are hot: Enum's lookup by value is slow), else by value."""
+    return value if value.__class__ is AchievementLevel else AchievementLevel(value)
+
+
+def _rank(value: AchievementRank | str) -> AchievementRank:
+    return value if value.__class__ is AchievementRank else AchievementRank(value)
+
+
 def level_phrase(level: AchievementLevel | str, kecamatan: str | None = None, desa: str | None = None) -> str:
     """'tingkat Provinsi Jawa Tengah'; a kecamatan or desa contest names its place when known."""
-    level = AchievementLevel(level)
+    level = _level(level)
     if level == AchievementLevel.KECAMATAN:
         return f"tingkat Kecamatan {kecamatan}" if kecamatan else "tingkat kecamatan"
     if level == AchievementLevel.DESA:
@@ -57,7 +66,7 @@ def level_phrase(level: AchievementLevel | str, kecamatan: str | None = None, de
 
 def level_headline(level: AchievementLevel | str) -> str:
     """'Tingkat Provinsi': the short form a headline uses."""
-    return _LEVEL_HEADLINE[AchievementLevel(level)]
+    return _LEVEL_HEADLINE[_level(level)]
 
 
 # Words in an event's own name that already say its level ("Kejuaraan Nasional …", "Popda Jawa Tengah").
@@ -70,18 +79,20 @@ _LEVEL_WORDS = {
     AchievementLevel.NASIONAL: r"\btingkat\b|\bnasional\b",
     AchievementLevel.INTERNASIONAL: r"\btingkat\b|\binternasional\b|\binternational\b",
 }
+_LEVEL_WORDS_RE = {level: re.compile(pattern, re.IGNORECASE) for level, pattern in _LEVEL_WORDS.items()}
+_TINGKAT_RE = re.compile(r"\btingkat\b", re.IGNORECASE)
 
 
 def mentions_level(text: str, level: AchievementLevel | str | None = None) -> bool:
     """True when an event name already carries its level, so the lead does not say it twice."""
-    pattern = _LEVEL_WORDS[AchievementLevel(level)] if level else r"\btingkat\b"
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    pattern = _LEVEL_WORDS_RE[_level(level)] if level else _TINGKAT_RE
+    return pattern.search(text) is not None
 
 
 def rank_name(rank: AchievementRank | str, rank_label: str | None = None) -> str:
     """'Juara Harapan 2', 'Medali Emas'; an award is called by its own label ('Predikat Madya')."""
-    rank = AchievementRank(rank)
-    if rank == AchievementRank.PENGHARGAAN:
+    rank = _rank(rank)
+    if rank is AchievementRank.PENGHARGAAN:
         return rank_label or "penghargaan"
     return RANK_LABEL[rank]
 
@@ -98,7 +109,7 @@ def _verbs(rank: AchievementRank) -> tuple[str, ...]:
 
 def rank_phrase(rank: AchievementRank | str, rank_label: str | None = None, variant: int = 0) -> str:
     """'meraih Juara 1', 'menyabet Medali Emas', 'berhasil menjadi finalis'; variant picks the verb."""
-    rank = AchievementRank(rank)
+    rank = _rank(rank)
     verbs = _verbs(rank)
     verb = verbs[variant % len(verbs)]
     if rank == AchievementRank.FINALIS:
@@ -107,7 +118,7 @@ def rank_phrase(rank: AchievementRank | str, rank_label: str | None = None, vari
 
 
 def headline_verb(rank: AchievementRank | str, variant: int = 0) -> str:
-    rank = AchievementRank(rank)
+    rank = _rank(rank)
     if rank == AchievementRank.PENGHARGAAN:
         verbs = _HEADLINE_VERBS_AWARD
     elif rank in MEDALS:
@@ -119,7 +130,7 @@ def headline_verb(rank: AchievementRank | str, variant: int = 0) -> str:
 
 def headline_rank(rank: AchievementRank | str, rank_label: str | None = None, variant: int = 0) -> str:
     """'Raih Juara 1', 'Sabet Medali Emas', 'Jadi Finalis', 'Terima Predikat Madya'."""
-    rank = AchievementRank(rank)
+    rank = _rank(rank)
     if rank == AchievementRank.FINALIS:
         return ("Jadi Finalis", "Lolos Final", "Jadi Finalis")[variant % 3]
     return f"{headline_verb(rank, variant)} {rank_name(rank, rank_label)}"
@@ -222,15 +233,15 @@ def short_institution_name(name: str) -> str:
 
 def field_phrase(category_root_name: str) -> str:
     """'Seni & Budaya' -> 'seni dan budaya', for 'di bidang …'."""
-    text = category_root_name.replace("&", "dan")
-    text = re.sub(r"\s+", " ", text).strip()
-    # Keep acronyms (UMKM) as they are; lower-case ordinary words.
-    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in text.split(" "))
+    # str.split() splits on exactly the characters re's \s matches (both use Unicode's whitespace), so this
+    # is the collapse of whitespace runs and the trim; keep acronyms (UMKM) as they are, lower-case the rest.
+    words = category_root_name.replace("&", "dan").split()
+    return " ".join([w if w.isupper() and len(w) > 1 else w.lower() for w in words])
 
 
 def sentence(text: str) -> str:
     """A user-entered fragment as a sentence: trimmed, ending with a full stop."""
-    text = re.sub(r"\s+", " ", text).strip()
+    text = " ".join(text.split())  # whitespace runs to one space, trimmed (split() uses re's \s set)
     if not text:
         return text
     return text if text[-1] in ".!?" else text + "."

@@ -238,3 +238,14 @@ def test_environment_is_sandboxed_strict_cached_and_escapes_html():
         env.get_template("institusi.md.j2").render(context)
     with pytest.raises(jinja2.exceptions.SecurityError):
         env.from_string("{{ x.__class__.__mro__ }}").render(x=1)
+
+
+def test_templates_see_the_environments_globals_and_keep_their_own_apart():
+    env = render.environment()
+    template = env.from_string("{{ rank_name('JUARA_1') }} {{ number_word(3) }} {{ range(2)|list|length }}")
+    assert template.render() == "Juara 1 tiga 2"
+    template.globals["only_here"] = "x"
+    assert "only_here" not in env.globals
+    assert "only_here" not in env.get_template("perorangan.md.j2").globals
+    with pytest.raises(jinja2.exceptions.SecurityError):
+        env.from_string("{{ rank_name.__globals__ }}").render()

@@ -375,3 +375,93 @@ async def test_bulk_insert_counted_incrementally_equals_a_fresh_group_by(gql, wo
     got = await gql("{ stats(filter: {year: 2023}) { total byLevel { key points } } }")
     assert got["data"]["stats"]["total"] == 2
     assert next(b for b in got["data"]["stats"]["byLevel"] if b["key"] == "PROVINSI")["points"] == 2 * 40
+
+
+async def test_date_ranges_and_filters_match_counts_computed_here(gql, world):
+    """Ranges that cut years at any day (the in-memory aggregates sum or subtract months), with filters."""
+    import random
+
+    rows = world["rows"]
+    editor = await make_user(Role.EDITOR)
+    kec_ids = [k.id for k in await Kecamatan.all().order_by("code")] + [None]
+    kecamatan = [await Kecamatan.get(code=c) for c in ("33.03.09", "33.03.01", "33.03.02")]
+    roots = await Category.filter(slug__in=["seni-budaya", "olahraga", "kesehatan"])
+    rnd = random.Random(3303)
+    day0 = dt.date(2023, 10, 1)
+    for _ in range(40):
+        a, b = sorted(day0 + dt.timedelta(days=rnd.randrange(3 * 366 + 120)) for _ in range(2))
+        flt: dict = {"dateFrom": a.isoformat(), "dateTo": b.isoformat()}
+        checks = [lambda x, a=a, b=b: a <= x.date <= b]
+        if rnd.random() < 0.2:
+            del flt["dateFrom"]
+            checks = [lambda x, b=b: x.date <= b]
+        elif rnd.random() < 0.2:
+            del flt["dateTo"]
+            checks = [lambda x, a=a: a <= x.date]
+        if rnd.random() < 0.3:
+            year = rnd.choice([2024, 2025, 2026])
+            flt["year"] = year
+            checks.append(lambda x, y=year: x.date.year == y)
+        if rnd.random() < 0.3:
+            level = rnd.choice([L.PROVINSI, L.KABUPATEN, L.NASIONAL])
+            flt["level"] = level.value
+            checks.append(lambda x, lv=level: x.level == lv)
+        if rnd.random() < 0.3:
+            kec = rnd.choice(kecamatan)
+            flt["kecamatanId"] = encode_id("Kecamatan", kec.id)
+            checks.append(lambda x, k=kec.id: x.kecamatan_id == k)
+        if rnd.random() < 0.3:
+            root = rnd.choice(roots)
+            flt["categoryId"] = encode_id("Category", root.id)
+            checks.append(lambda x, r=root.id: x.category_root_id == r)
+        status = rnd.choice([S.VERIFIED, S.VERIFIED, S.SUBMITTED, S.REJECTED])
+        if status != S.VERIFIED:
+            flt["status"] = status.value
+        got = (await gql(STATS_QUERY, {"f": flt}, login=editor))["data"]["stats"]
+        total, count, points = await expected(rows, status=status, keep=lambda x, cs=checks: all(c(x) for c in cs))
+        assert got["total"] == total, flt
+        assert [(r["count"], r["points"]) for r in got["byKecamatan"]] == [
+            (count[("kec", k)], points[("kec", k)]) for k in kec_ids], flt
+        assert [(b["count"], b["points"]) for b in got["byLevel"]] == [
+            (count[("level", lv.value)], points[("level", lv.value)]) for lv in LEVEL_ORDER], flt
+        assert {b["key"]: (b["count"], b["points"]) for b in got["byCategory"] if b["count"]} == {
+            k: (n, points[("cat", k)]) for (d, k), n in count.items() if d == "cat"}, flt
+        assert [(b["key"], b["count"], b["points"]) for b in got["byYear"]] == sorted(
+            (k, n, points[("year", k)]) for (d, k), n in count.items() if d == "year"), flt
+
+
+async def test_a_write_by_another_process_is_seen_at_once(gql, world, database_url):
+    """The breakdowns kept in memory follow a commit made on another connection (another worker)."""
+    q = "query($f: StatsFilter) { stats(filter: $f) { total byYear { key count } } }"
+    in_march = {"dateFrom": "2025-03-01", "dateTo": "2025-03-31"}
+    assert (await gql(q, {"f": {"year": 2025}}))["data"]["stats"]["total"] == 3
+    assert (await gql(q, {"f": in_march}))["data"]["stats"]["total"] == 1
+    statements = [
+        "UPDATE achievement_stat_yearly SET count = count + 100 WHERE status = 'VERIFIED' AND year = 2025 "
+        "AND level = 'PROVINSI'",
+        "UPDATE achievement_stat_daily SET count = count + 100 WHERE status = 'VERIFIED' AND year = 2025 "
+        "AND month = 3",
+    ]
+    if database_url.startswith("sqlite://"):
+        import sqlite3
+
+        conn = sqlite3.connect(database_url[len("sqlite://"):])
+        try:
+            for statement in statements:
+                conn.execute(statement)
+            conn.commit()
+        finally:
+            conn.close()
+    else:
+        import asyncpg
+
+        conn = await asyncpg.connect(database_url)
+        try:
+            async with conn.transaction():
+                for statement in statements:
+                    await conn.execute(statement)
+        finally:
+            await conn.close()
+    assert (await gql(q, {"f": {"year": 2025}}))["data"]["stats"]["total"] == 103
+    got = (await gql(q, {"f": in_march}))["data"]["stats"]
+    assert got == {"total": 101, "byYear": [{"key": "2025", "count": 101}]}

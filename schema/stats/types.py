@@ -11,6 +11,7 @@ from schema.directory.types import InstitutionType, load_institution
 from schema.ids import decode_id, given
 from schema.regions.types import DesaType, KecamatanType, load_desa
 from service import stats as service
+from service.models import Kecamatan
 
 
 @strawberry.type(description="One group of achievements: its key, an Indonesian label, how many and their points.")
@@ -29,17 +30,13 @@ class CountBucket:
 class KecamatanCount:
     count: int
     points: int = strawberry.field(description="Sum of the points of the achievements counted.")
-    _kecamatan_id: strawberry.Private[int | None]
-
-    @strawberry.field
-    async def kecamatan(self) -> KecamatanType | None:
-        if self._kecamatan_id is None:
-            return None
-        return KecamatanType.from_row((await service.kecamatan_by_id())[self._kecamatan_id])
+    # Resolved when the row is made (the 18 kecamatan are read once per process): no resolver per row.
+    kecamatan: KecamatanType | None
 
     @classmethod
-    def of(cls, r: service.KecamatanRow) -> KecamatanCount:
-        return cls(count=r.count, points=r.points, _kecamatan_id=r.kecamatan_id)
+    def of(cls, r: service.KecamatanRow, kecamatan: dict[int, Kecamatan]) -> KecamatanCount:
+        row = None if r.kecamatan_id is None else KecamatanType.from_row(kecamatan[r.kecamatan_id])
+        return cls(count=r.count, points=r.points, kecamatan=row)
 
 
 @strawberry.type(description="Achievements of one desa or kelurahan.")
@@ -105,7 +102,9 @@ class Stats:
 
     @strawberry.field(description="All 18 kecamatan in code order (zeros included), then the regency-wide row.")
     async def by_kecamatan(self) -> list[KecamatanCount]:
-        return [KecamatanCount.of(r) for r in await service.by_kecamatan(self._scope)]
+        rows = await service.by_kecamatan(self._scope)
+        kecamatan = await service.kecamatan_by_id()
+        return [KecamatanCount.of(r, kecamatan) for r in rows]
 
     @strawberry.field(description="Every level, zeros included, in enum order.")
     async def by_level(self) -> list[CountBucket]:
@@ -139,7 +138,9 @@ class Stats:
 
     @strawberry.field(description="The 18 kecamatan by points (then count, then code).")
     async def top_kecamatan(self) -> list[KecamatanCount]:
-        return [KecamatanCount.of(r) for r in await service.top_kecamatan(self._scope)]
+        rows = await service.top_kecamatan(self._scope)
+        kecamatan = await service.kecamatan_by_id()
+        return [KecamatanCount.of(r, kecamatan) for r in rows]
 
     @strawberry.field(description="Institutions by points (then count); limit 1 to 100.")
     async def top_institutions(self, limit: int = 10) -> list[InstitutionScore]:

@@ -49,6 +49,7 @@ log = logging.getLogger("juara.imports")
 Progress = Callable[[str, int, int | None], None]
 
 BATCH_ROWS = 1000
+DUPLICATE_CHUNK = 5000
 MAX_PROBLEMS = 1000
 # A bound on work, not on memory: a small compressed file can hold very many rows.
 MAX_ROWS = 100_000
@@ -355,15 +356,31 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
     column_of: dict[str, int] = {}
 
     def cell_value(c: Any) -> Any:
-        kind = c.get("t", "n")
+        # Children by position, not find(): a cell is <c><is><t>…</t></is></c> or <c><f>…</f><v>…</v></c>,
+        # and a path search per cell was most of the reading time.
+        attrs = c.attrib
+        kind = attrs.get("t", "n")
         if kind == "inlineStr":
-            node = c.find(is_tag)
-            if node is None:
-                return None
+            node = c[0] if len(c) else None
+            if node is None or node.tag != is_tag:
+                node = c.find(is_tag)
+                if node is None:
+                    return None
             # One plain run is the usual case; rich text joins its runs.
-            return node[0].text if len(node) == 1 and node[0].tag == t_tag else _xml_text(node)
-        v = c.find(value_tag)
-        raw = v.text if v is not None else None
+            if len(node) == 1:
+                run = node[0]
+                if run.tag == t_tag:
+                    return run.text
+            return _xml_text(node)
+        n = len(c)
+        if not n:
+            return None
+        v = c[n - 1]
+        if v.tag != value_tag:
+            v = c.find(value_tag)
+            if v is None:
+                return None
+        raw = v.text
         if raw is None:
             return None
         if kind == "s":
@@ -375,7 +392,7 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
         if kind == "e":
             return None
         number = float(raw) if ("." in raw or "e" in raw or "E" in raw) else int(raw)
-        style = c.get("s")
+        style = attrs.get("s")
         if style is not None and int(style) in date_styles:
             return from_excel(number, epoch)
         return number
@@ -402,7 +419,10 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
                                 idx = column_of[letters] = _column_index(letters)
                         if idx >= 64:
                             continue
-                        if idx >= len(values):
+                        if idx == len(values):
+                            values.append(cell_value(c))
+                            continue
+                        if idx > len(values):
                             values.extend([None] * (idx - len(values) + 1))
                         values[idx] = cell_value(c)
                     # Rows are dropped once read: memory stays flat however long the sheet.
@@ -512,31 +532,42 @@ class ParsedRow(NamedTuple):
     urls: tuple[str, ...]
 
 
+# (key, required, limit) of every text cell a row is read for; the date is parsed on its own.
+_TEXT_COLUMNS = tuple((c.key, c.required, c.limit) for c in COLUMNS if c.key != "date")
+_LEVEL_CHOICES = list(LEVEL_LABELS.values())
+_RANK_CHOICES = list(RANK_LABELS.values())
+
+
 def parse_row(number: int, cells: dict[str, Any], refs: References, report: ImportReport,
               new_persons: dict[str, tuple[str, bool]]) -> ParsedRow | None:
     before = report.problem_count
     text: dict[str, str | None] = {}
-    for col in COLUMNS:
-        if col.key in ("date",):
-            continue
-        value = _text(cells.get(col.key))
-        if col.key == "description" and cells.get(col.key) is not None:
-            value = clean(str(cells[col.key]), multiline=True)
-        if col.required and not value:
-            report.add(_problem(number, col.key, UserErrorCode.REQUIRED, "wajib diisi."))
-        elif value and col.limit and len(value) > col.limit:
-            report.add(_problem(number, col.key, UserErrorCode.INVALID,
-                                f"terlalu panjang (maksimal {col.limit} karakter)."))
+    for key, required, limit in _TEXT_COLUMNS:
+        raw = cells.get(key)
+        if raw is None:
             value = None
-        text[col.key] = value
+        elif key == "description":
+            value = clean(str(raw), multiline=True)
+        elif raw.__class__ is str and raw.isprintable() and "  " not in raw:
+            # The usual cell: plain printable text (what _text() does first, without the call).
+            value = raw.strip() or None
+        else:
+            value = _text(raw)
+        if value is None:
+            if required:
+                report.add(_problem(number, key, UserErrorCode.REQUIRED, "wajib diisi."))
+        elif limit and len(value) > limit:
+            report.add(_problem(number, key, UserErrorCode.INVALID, f"terlalu panjang (maksimal {limit} karakter)."))
+            value = None
+        text[key] = value
 
     level = rank = None
     if text["level"]:
-        level, msg = _choose(text["level"], _LEVEL_BY_KEY, list(LEVEL_LABELS.values()))
+        level, msg = _choose(text["level"], _LEVEL_BY_KEY, _LEVEL_CHOICES)
         if msg:
             report.add(_problem(number, "level", UserErrorCode.INVALID, msg))
     if text["rank"]:
-        rank, msg = _choose(text["rank"], _RANK_BY_KEY, list(RANK_LABELS.values()))
+        rank, msg = _choose(text["rank"], _RANK_BY_KEY, _RANK_CHOICES)
         if msg:
             report.add(_problem(number, "rank", UserErrorCode.INVALID, msg))
     if rank == AchievementRank.PENGHARGAAN and not text["rank_label"]:
@@ -807,8 +838,10 @@ async def _write(actor: Actor, institution: Institution, report: ImportReport, s
         report.timings["write"] = time.perf_counter() - started
         started = time.perf_counter()
         if report.achievement_ids:
+            # Chunks of several thousand rows: each chunk reads the persons' achievements in its date window
+            # once, which dominates the scan; memory stays bounded by the chunk, not by the file.
             report.duplicate_hints = await duplicates.refresh_new_rows(
-                conn, institution.id, min(report.achievement_ids), max(report.achievement_ids)
+                conn, institution.id, min(report.achievement_ids), max(report.achievement_ids), chunk=DUPLICATE_CHUNK
             )
         report.timings["duplicates"] = time.perf_counter() - started
         report.persons_created = len(new_persons)

@@ -701,8 +701,12 @@ def _find_header(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> tuple[dict[int,
 
 
 def validate_file(path: Path, is_xlsx: bool, refs: References, report: ImportReport, spool: IO[bytes],
-                  new_persons: dict[str, tuple[str, bool]], progress: Progress | None) -> None:
-    """First pass: check every row; valid rows go to the spool file in batches, nothing stays in memory."""
+                  new_persons: dict[str, tuple[str, bool]], progress: Progress | None,
+                  on_batch: Callable[[list[tuple]], None] | None = None) -> None:
+    """First pass: check every row; valid rows go to the spool file in batches, nothing stays in memory.
+
+    `on_batch` receives each spooled batch as long as no row had a problem (the import writes them while
+    the rest of the file is checked)."""
     rows, total, close = _xlsx_rows(path) if is_xlsx else _csv_rows(path)
     try:
         mapping, header_row = _find_header(rows)
@@ -726,11 +730,15 @@ def validate_file(path: Path, is_xlsx: bool, refs: References, report: ImportRep
                     batch.append(tuple(parsed))
                     if len(batch) >= BATCH_ROWS:
                         pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                        if on_batch is not None:
+                            on_batch(batch)
                         batch = []
             if progress and report.total_rows % 500 == 0:
                 progress("validate", report.total_rows, total_data)
         if batch and not report.problem_count:
             pickle.dump(batch, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            if on_batch is not None:
+                on_batch(batch)
         if progress:
             progress("validate", report.total_rows, report.total_rows)
     finally:
@@ -785,81 +793,182 @@ def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
     return sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})")
 
 
-async def _write(actor: Actor, institution: Institution, report: ImportReport, spool: IO[bytes],
-                 new_persons: dict[str, tuple[str, bool]], refs: References, progress: Progress | None) -> None:
-    created_at = now()
-    started = time.perf_counter()
-    async with in_transaction() as conn:
+class _RowProblems(Exception):  # noqa: N818 - control flow: leaves the transaction so that it rolls back
+    """Some row had a problem: the rows already written are rolled back."""
+
+
+_LINK_COLUMNS = ("achievement_id", "person_id")
+_URL_COLUMNS = ("achievement_id", "kind", "url", "uploaded_by_id", "created_at")
+
+
+async def _check_and_write(actor: Actor, institution: Institution, path: Path, is_xlsx: bool, report: ImportReport,
+                           spool: IO[bytes], new_persons: dict[str, tuple[str, bool]], refs: References,
+                           progress: Progress | None) -> None:
+    """Check the file and write its rows in one transaction. On PostgreSQL the two run at once: each batch of
+    valid rows is written while the next is checked (the server works while Python reads); the first row
+    problem stops the writing, the transaction is rolled back and the report returned, so nothing is kept.
+    On SQLite the whole file is checked first, and nothing is begun when a row has a problem.
+
+    Links to persons are written once the whole file is checked: new persons are created only then, with the
+    publication consent of every row naming them."""
+    loop = asyncio.get_running_loop()
+    # A few batches in flight at most: the check waits for the writer rather than filling memory.
+    pending: asyncio.Queue[list[tuple] | None] = asyncio.Queue(maxsize=4)
+
+    def hand_over(batch: list[tuple]) -> None:
+        asyncio.run_coroutine_threadsafe(pending.put(batch), loop).result()
+
+    def check() -> None:
         try:
-            batch = await ImportBatch.create(
-                sha256=report.sha256, file_name=report.file_name, institution_id=institution.id,
-                row_count=report.total_rows, created_count=report.valid_rows, persons_created=len(new_persons),
-                created_by_id=actor.user_id, using_db=conn,
-            )
-        except IntegrityError as exc:
-            raise _already_imported() from exc
-        person_ids = dict(refs.persons)
-        new_ids = await _reserve_ids(conn, "person", len(new_persons))
-        if new_persons:
-            rows = []
-            for pid, (key, (name, consent)) in zip(new_ids, new_persons.items(), strict=True):
-                person_ids[key] = pid
-                rows.append([pid, name, institution.id, refs.institution_kecamatan_id, refs.institution_desa_id,
-                             consent, created_at])
-            await conn.execute_many(_insert_sql("person", (
-                "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "created_at",
-            )), rows)
-        ids = await _reserve_ids(conn, "achievement", report.valid_rows)
-        insert_achievement = _insert_sql("achievement", _ACHIEVEMENT_COLUMNS)
-        insert_link = _insert_sql("achievement_person", ("achievement_id", "person_id"))
-        insert_url = _insert_sql("evidence", ("achievement_id", "kind", "url", "uploaded_by_id", "created_at"))
-        tail = (institution.id, institution.kind.value if hasattr(institution.kind, "value") else institution.kind,
-                AchievementStatus.DRAFT.value, created_at, created_at, actor.user_id, 1)
-        position = 0
-        for rows in _spooled_batches(spool):
-            achievements, links, urls = [], [], []
-            for parsed in rows:
-                aid = ids[position]
-                position += 1
-                report.achievement_ids.append(aid)
-                achievements.append([aid, *parsed.values, *tail])
-                links.extend([aid, person_ids[k]] for k in dict.fromkeys(parsed.persons))
-                urls.extend([aid, EvidenceKind.URL.value, u, actor.user_id, created_at] for u in parsed.urls)
-            await _insert_many(conn, "achievement", _ACHIEVEMENT_COLUMNS, insert_achievement, achievements)
-            if links:
-                await _insert_many(conn, "achievement_person", ("achievement_id", "person_id"), insert_link, links)
-            if urls:
-                await _insert_many(conn, "evidence", ("achievement_id", "kind", "url", "uploaded_by_id", "created_at"),
-                                   insert_url, urls)
-            if progress:
-                progress("write", position, report.valid_rows)
+            validate_file(path, is_xlsx, refs, report, spool, new_persons, progress, on_batch=hand_over)
+        finally:
+            asyncio.run_coroutine_threadsafe(pending.put(None), loop).result()
+
+    created_at = now()
+    tail = (institution.id, institution.kind.value if hasattr(institution.kind, "value") else institution.kind,
+            AchievementStatus.DRAFT.value, created_at, created_at, actor.user_id, 1)
+    insert_achievement = _insert_sql("achievement", _ACHIEVEMENT_COLUMNS)
+    insert_url = _insert_sql("evidence", _URL_COLUMNS)
+
+    async def write_batch(conn: Any, rows: list[tuple]) -> None:
+        ids = await _reserve_ids(conn, "achievement", len(rows))
+        achievements, urls = [], []
+        for aid, (_, values, _, row_urls) in zip(ids, rows, strict=True):
+            report.achievement_ids.append(aid)
+            achievements.append([aid, *values, *tail])
+            urls.extend([aid, EvidenceKind.URL.value, u, actor.user_id, created_at] for u in row_urls)
+        await _insert_many(conn, "achievement", _ACHIEVEMENT_COLUMNS, insert_achievement, achievements)
+        if urls:
+            await _insert_many(conn, "evidence", _URL_COLUMNS, insert_url, urls)
         if progress:
-            progress("duplicates", 0, None)
-        report.timings["write"] = time.perf_counter() - started
-        started = time.perf_counter()
-        if report.achievement_ids:
-            # Chunks of several thousand rows: each chunk reads the persons' achievements in its date window
-            # once, which dominates the scan; memory stays bounded by the chunk, not by the file.
-            report.duplicate_hints = await duplicates.refresh_new_rows(
-                conn, institution.id, min(report.achievement_ids), max(report.achievement_ids), chunk=DUPLICATE_CHUNK
-            )
-        report.timings["duplicates"] = time.perf_counter() - started
-        report.persons_created = len(new_persons)
-        report.batch_id = batch.id
-        await audit.record(
-            actor, "achievement.import", "ImportBatch", batch.id,
-            after={
-                "file_name": report.file_name, "sha256": report.sha256, "institution_id": institution.id,
-                "rows": report.total_rows, "created": report.created_count,
-                "persons_created": report.persons_created,
-                "duplicate_hints": report.duplicate_hints,
-                "achievement_ids": list(report.achievement_ids), "person_ids": new_ids,
-            },
-            connection=conn,
+            progress("write", len(report.achievement_ids), report.valid_rows if not overlap else None)
+
+    def checked() -> None:
+        report.timings["check"] = time.perf_counter() - started
+        if report.total_rows == 0 and not report.problem_count:
+            raise UserInputError.one("file", UserErrorCode.REQUIRED, "Berkas tidak berisi baris data prestasi.")
+
+    # PostgreSQL works in its own process, so the rows are written while the file is checked. SQLite works in
+    # this process (its thread would contend with the check for the interpreter) and takes the database's
+    # write lock at the first write: there the file is checked first, outside the transaction.
+    overlap = dialect() == "postgres"
+    started = time.perf_counter()
+    if not overlap:
+        await asyncio.to_thread(validate_file, path, is_xlsx, refs, report, spool, new_persons, progress)
+        checked()
+        if report.problem_count:
+            return
+    write_s = 0.0
+    try:
+        async with in_transaction() as conn:
+            try:
+                batch = await ImportBatch.create(
+                    sha256=report.sha256, file_name=report.file_name, institution_id=institution.id,
+                    row_count=report.total_rows, created_count=report.valid_rows, persons_created=len(new_persons),
+                    created_by_id=actor.user_id, using_db=conn,
+                )
+            except IntegrityError as exc:
+                raise _already_imported() from exc
+            if overlap:
+                checking = asyncio.ensure_future(asyncio.to_thread(check))
+                try:
+                    while (rows := await pending.get()) is not None:
+                        if report.problem_count:
+                            continue  # rolled back below; the check goes on to list every problem
+                        lap = time.perf_counter()
+                        await write_batch(conn, rows)
+                        write_s += time.perf_counter() - lap
+                finally:
+                    # Whatever happened here, the check thread is not left blocked on a full queue.
+                    while not checking.done():
+                        while not pending.empty():
+                            pending.get_nowait()
+                        await asyncio.wait([checking], timeout=0.05)
+                await checking  # a whole-file problem (no header, too many rows) is raised here
+                checked()
+                if report.problem_count:
+                    raise _RowProblems
+            else:
+                lap = time.perf_counter()
+                for rows in _spooled_batches(spool):
+                    await write_batch(conn, rows)
+                write_s += time.perf_counter() - lap
+            started = time.perf_counter()
+            new_ids = await _write_rest(actor, institution, report, spool, new_persons, refs, progress, conn, batch,
+                                        created_at)
+            report.timings["write"] = write_s + time.perf_counter() - started
+            await _finish(actor, institution, report, new_persons, new_ids, progress, conn, batch)
+    except _RowProblems:
+        report.achievement_ids = array.array("q")
+        report.batch_id = None
+
+
+async def _write_rest(actor: Actor, institution: Institution, report: ImportReport, spool: IO[bytes],
+                      new_persons: dict[str, tuple[str, bool]], refs: References, progress: Progress | None,
+                      conn: Any, batch: ImportBatch, created_at: dt.datetime) -> list[int]:
+    """After the check: the batch's counts, the new persons, and the links of every row to its persons."""
+    if (batch.row_count, batch.created_count, batch.persons_created) != (
+        report.total_rows, report.valid_rows, len(new_persons)
+    ):
+        # Created while the file was still being checked.
+        await ImportBatch.filter(id=batch.id).using_db(conn).update(
+            row_count=report.total_rows, created_count=report.valid_rows, persons_created=len(new_persons),
         )
-        started = time.perf_counter()
-        await _after_bulk_change(conn, list(report.achievement_ids))
-        report.timings["aggregates"] = time.perf_counter() - started
+    person_ids = dict(refs.persons)
+    new_ids = await _reserve_ids(conn, "person", len(new_persons))
+    if new_persons:
+        rows = []
+        for pid, (key, (name, consent)) in zip(new_ids, new_persons.items(), strict=True):
+            person_ids[key] = pid
+            rows.append([pid, name, institution.id, refs.institution_kecamatan_id, refs.institution_desa_id,
+                         consent, created_at])
+        await conn.execute_many(_insert_sql("person", (
+            "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "created_at",
+        )), rows)
+    insert_link = _insert_sql("achievement_person", _LINK_COLUMNS)
+    ids = report.achievement_ids
+    position = 0
+    for rows in _spooled_batches(spool):
+        links = []
+        for parsed in rows:
+            aid = ids[position]
+            position += 1
+            links.extend([aid, person_ids[k]] for k in dict.fromkeys(parsed.persons))
+        if links:
+            await _insert_many(conn, "achievement_person", _LINK_COLUMNS, insert_link, links)
+    return new_ids
+
+
+async def _finish(actor: Actor, institution: Institution, report: ImportReport,
+                  new_persons: dict[str, tuple[str, bool]], new_ids: list[int], progress: Progress | None,
+                  conn: Any, batch: ImportBatch) -> None:
+    """Duplicate hints, the audit event and the aggregates, in the import's transaction."""
+    if progress:
+        progress("duplicates", 0, None)
+    started = time.perf_counter()
+    if report.achievement_ids:
+        # Chunks of several thousand rows: each chunk reads the persons' achievements in its date window
+        # once, which dominates the scan; memory stays bounded by the chunk, not by the file.
+        report.duplicate_hints = await duplicates.refresh_new_rows(
+            conn, institution.id, min(report.achievement_ids), max(report.achievement_ids), chunk=DUPLICATE_CHUNK
+        )
+    report.timings["duplicates"] = time.perf_counter() - started
+    report.persons_created = len(new_persons)
+    report.batch_id = batch.id
+    await audit.record(
+        actor, "achievement.import", "ImportBatch", batch.id,
+        after={
+            "file_name": report.file_name, "sha256": report.sha256, "institution_id": institution.id,
+            "rows": report.total_rows, "created": report.created_count,
+            "persons_created": report.persons_created,
+            "duplicate_hints": report.duplicate_hints,
+            "achievement_ids": list(report.achievement_ids), "person_ids": new_ids,
+        },
+        connection=conn,
+    )
+    started = time.perf_counter()
+    await _after_bulk_change(conn, list(report.achievement_ids))
+    report.timings["aggregates"] = time.perf_counter() - started
 
 
 async def _after_bulk_change(conn: Any, achievement_ids: list[int]) -> None:
@@ -936,17 +1045,19 @@ async def import_file(
     refs = await load_references(institution)
     new_persons: dict[str, tuple[str, bool]] = {}
     with tempfile.TemporaryFile(prefix="juara-import-") as spool:
-        started = time.perf_counter()
-        await asyncio.to_thread(validate_file, path, is_xlsx, refs, report, spool, new_persons, progress)
-        report.timings["check"] = time.perf_counter() - started
-        if report.total_rows == 0 and not report.problem_count:
-            raise UserInputError.one("file", UserErrorCode.REQUIRED, "Berkas tidak berisi baris data prestasi.")
+        if dry_run:
+            started = time.perf_counter()
+            await asyncio.to_thread(validate_file, path, is_xlsx, refs, report, spool, new_persons, progress)
+            report.timings["check"] = time.perf_counter() - started
+            if report.total_rows == 0 and not report.problem_count:
+                raise UserInputError.one("file", UserErrorCode.REQUIRED, "Berkas tidak berisi baris data prestasi.")
+        else:
+            await _check_and_write(actor, institution, path, is_xlsx, report, spool, new_persons, refs, progress)
         if report.problem_count or dry_run:
             report.persons_created = len(new_persons)
             log.info("import checked", extra={"rows": report.total_rows, "problems": report.problem_count,
                                               "dry_run": dry_run})
             return report
-        await _write(actor, institution, report, spool, new_persons, refs, progress)
     log.info("import committed", extra={"batch_id": report.batch_id, "rows": report.created_count,
                                         "duplicate_hints": report.duplicate_hints})
     return report

@@ -166,6 +166,40 @@ async def test_one_bad_row_writes_nothing_and_names_row_and_column(client):
     assert not await AuditEvent.filter(action="achievement.import").exists()
 
 
+async def test_a_bad_row_after_several_batches_writes_nothing(client):
+    # More rows than one write batch before the bad one: rows already written (PostgreSQL writes while it
+    # checks) are rolled back, and the persons of the good rows are not created either.
+    school, login = await _school()
+    header = ";".join(c.header for c in imports.COLUMNS)
+    lines = [
+        f"Juara 3 Lomba Tari Kreasi {i};FLS2N 2026;Dindikbud;Kecamatan;Juara 3;;Tari;12/10/2025;;;;;"
+        f"Sari Wulandari {i % 7};Ya;https://example.org/berita/{i}"
+        for i in range(imports.BATCH_ROWS * 2 + 200)
+    ]
+    lines[imports.BATCH_ROWS * 2 + 50] = lines[imports.BATCH_ROWS * 2 + 50].replace(";Kecamatan;", ";Propinsi;")
+    content = ("\ufeff" + header + "\n" + "\n".join(lines) + "\n").encode("utf-8")
+    result = await post_import(client, login, content, name="prestasi.csv", dry_run=False)
+    report = result["report"]
+    assert report["committed"] is False and report["createdCount"] == 0 and report["problemCount"] == 1
+    assert report["problems"][0]["row"] == imports.BATCH_ROWS * 2 + 52
+    assert report["problems"][0]["message"].startswith(f"Baris {imports.BATCH_ROWS * 2 + 52}, kolom Tingkat:")
+    assert await Achievement.filter(institution_id=school.id).count() == 0
+    assert await Evidence.all().count() == 0
+    assert await Person.filter(institution_id=school.id).count() == 0
+    assert await ImportBatch.all().count() == 0
+    assert not await AuditEvent.filter(action="achievement.import").exists()
+    # The corrected file goes in whole.
+    lines[imports.BATCH_ROWS * 2 + 50] = lines[imports.BATCH_ROWS * 2 + 50].replace(";Propinsi;", ";Kecamatan;")
+    content = ("\ufeff" + header + "\n" + "\n".join(lines) + "\n").encode("utf-8")
+    result = await post_import(client, login, content, name="prestasi.csv", dry_run=False)
+    assert result["errors"] == [] and result["report"]["createdCount"] == len(lines)
+    assert result["report"]["personsCreated"] == 7
+    assert await Achievement.filter(institution_id=school.id).count() == len(lines)
+    assert await AchievementPerson.all().count() == len(lines)
+    assert await Evidence.all().count() == len(lines)
+    assert (await ImportBatch.get()).created_count == len(lines)
+
+
 async def test_row_problems_cover_required_dates_and_lists(client):
     _, login = await _school()
     future = dt.date.today() + dt.timedelta(days=30)

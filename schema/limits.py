@@ -33,4 +33,8 @@ def abuse_extensions(settings: Settings) -> list:
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
+    if settings.compiled_plans:
+        from schema.achievements.compiled import CompiledPlans
+
+        extensions.append(CompiledPlans)
     return extensions

@@ -59,6 +59,9 @@ class Connection(Generic[NodeT]):
 
     @strawberry.field(description="How many items the whole list holds, across every page.")
     async def total_count(self) -> int:
+        return await self.count()
+
+    async def count(self) -> int:
         if self._total is None:
             self._total = await self._queryset.count()
         return self._total

@@ -51,6 +51,8 @@ class Settings:
     graphiql: bool = True
     # Anonymous query responses kept in memory until the database changes (service/response_cache.py).
     response_cache: bool = True
+    # The common shapes of the achievements listing answered by a compiled plan (schema/achievements/compiled.py).
+    compiled_plans: bool = True
     pg_pool_min: int = 1
     pg_pool_max: int = 10
     sqlite_busy_timeout_ms: int = 10000
@@ -80,6 +82,7 @@ class Settings:
             introspection=_bool("JUARA_INTROSPECTION", base.introspection),
             graphiql=_bool("JUARA_GRAPHIQL", base.graphiql),
             response_cache=_bool("JUARA_RESPONSE_CACHE", base.response_cache),
+            compiled_plans=_bool("JUARA_COMPILED_PLANS", base.compiled_plans),
             pg_pool_min=_int("JUARA_PG_POOL_MIN", base.pg_pool_min),
             pg_pool_max=_int("JUARA_PG_POOL_MAX", base.pg_pool_max),
             sqlite_busy_timeout_ms=_int("JUARA_SQLITE_BUSY_TIMEOUT_MS", base.sqlite_busy_timeout_ms),

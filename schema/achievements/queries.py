@@ -30,6 +30,13 @@ def to_service_filter(f: AchievementFilter | None) -> service.AchievementFilter 
     )
 
 
+async def achievement_queryset(actor, filter: AchievementFilter | None, order_by: AchievementOrder | None):  # noqa: A002
+    """The caller's visible achievements, filtered and ordered as the arguments of `achievements` ask."""
+    field = order_by.field.value if order_by else "DATE"
+    descending = order_by.direction == OrderDirection.DESC if order_by else True
+    return await service.filtered_achievements(actor, to_service_filter(given(filter)), field, descending)
+
+
 @strawberry.type
 class AchievementQueries:
     @strawberry.field(permission_classes=GATE)
@@ -43,10 +50,10 @@ class AchievementQueries:
         last: int | None = strawberry.UNSET,
         before: str | None = strawberry.UNSET,
     ) -> Connection[AchievementType]:
+        # The common shapes of this query are answered by schema/achievements/compiled.py without
+        # resolving field by field; both paths share the queryset and the pagination above and below.
         check_page_args(first, last)
-        field = order_by.field.value if order_by else "DATE"
-        descending = order_by.direction == OrderDirection.DESC if order_by else True
-        qs = await service.filtered_achievements(info.context.actor, to_service_filter(filter), field, descending)
+        qs = await achievement_queryset(info.context.actor, filter, given(order_by))
         fields = requested_node_fields(info)
         page = PageFirst(qs, tuple(name for name in JOINABLE if name in fields))
         connection = await paginate(page, AchievementType.from_row, first=first, after=after, last=last,

@@ -64,7 +64,12 @@ async def sql_queries(size: int, database: str, quick: bool) -> list[Record]:
     for first, offset in ((100, 0), (10, 0), (100, 5000)):
         if offset >= size:
             continue
-        count, statements, _ = await graphql_sql_count(PAGE_QUERY, {"first": first, "after": after_for(offset)})
+        after = None
+        if offset:
+            # The cursor a client holds after reading the rows before `offset`: it carries the row's position.
+            _, _, before = await graphql_sql_count(PAGE_QUERY, {"first": 1, "after": after_for(offset - 1)})
+            after = before["data"]["achievements"]["pageInfo"]["endCursor"]
+        count, statements, _ = await graphql_sql_count(PAGE_QUERY, {"first": first, "after": after})
         out.append(make_record("achievements_page_sql", size, database, None, None,
                                page_size=first, offset=offset, sql_queries=count, statements=statements))
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -33,7 +34,7 @@ LIST_QUERY = "{ achievements(first: 20) { edges { node { id title date level ran
 
 PAGE_SQL = """
 WITH page AS (
-  SELECT id, date FROM achievement WHERE status = 'VERIFIED' ORDER BY date DESC, id DESC LIMIT ? OFFSET ?
+  SELECT id, date FROM achievement WHERE status = 'VERIFIED' {seek}ORDER BY date DESC, id DESC LIMIT ? OFFSET ?
 )
 SELECT a.id, a.title, a.event_name, a.organizer, a.level, a.rank, a.date, a.achiever_kind, a.status,
        c.id, c.name, i.id, i.name, i.kind, k.id, k.code, k.name, d.id, d.code, d.name
@@ -60,12 +61,33 @@ def gid(type_name: str, pk: int) -> str:
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode("ascii")
 
 
-def cursor(offset: int) -> str:
-    return base64.b64encode(f"cursor:{offset}".encode()).decode("ascii")
+def cursor(offset: int, key: list[Any] | None = None) -> str:
+    """The service's cursor: the offset, and the row's position (its date and id) for seeking."""
+    text = f"cursor:{offset}" if key is None else f"cursor:{offset}:{json.dumps(key, separators=(',', ':'))}"
+    return base64.b64encode(text.encode()).decode("ascii")
 
 
 def after_for(offset: int) -> str | None:
+    """An offset-only cursor (still accepted): the page after it is found by counting past `offset` rows."""
     return cursor(offset - 1) if offset else None
+
+
+POSITION_SQL = "SELECT date, id FROM achievement WHERE status = 'VERIFIED' ORDER BY date DESC, id DESC LIMIT 1 OFFSET ?"
+
+
+async def cursor_before(fetch: Fetch, offset: int) -> str | None:
+    """The cursor a client holds after reading the rows before `offset` (the previous page's endCursor)."""
+    if not offset:
+        return None
+    (date, pk), = await fetch(POSITION_SQL, [offset - 1])
+    return cursor(offset - 1, [str(date), pk])
+
+
+def _decode(after: str | None) -> tuple[int, list[Any] | None]:
+    if not after:
+        return 0, None
+    _, num, *key = base64.b64decode(after).decode().split(":", 2)
+    return int(num) + 1, (json.loads(key[0]) if key else None)
 
 
 def initials(name: str) -> str:
@@ -84,9 +106,18 @@ def to_pg(query: str) -> str:
     return re.sub(r"\?", repl, query)
 
 
-async def baseline_page(fetch: Fetch, first: int, offset: int) -> bytes:
-    """The same data as PAGE_QUERY for an anonymous caller: two statements and JSON encoding."""
-    rows = await fetch(PAGE_SQL, [first + 1, offset])
+SEEK = "AND (date < ? OR (date = ? AND id < ?)) "
+
+
+async def baseline_page(fetch: Fetch, first: int, after: str | None) -> bytes:
+    """The same data as PAGE_QUERY for an anonymous caller: two statements and JSON encoding; after a
+    cursor that carries its row's position, the page starts there on the index (keyset), as the service's."""
+    offset, key = _decode(after)
+    if key is not None:
+        date = dt.date.fromisoformat(key[0]) if getattr(fetch, "native_dates", False) else key[0]
+        rows = await fetch(PAGE_SQL.format(seek=SEEK), [date, date, key[1], first + 1, 0])
+    else:
+        rows = await fetch(PAGE_SQL.format(seek=""), [first + 1, offset])
     has_next = len(rows) > first
     rows = rows[:first]
     persons: dict[int, list[dict[str, Any]]] = {}
@@ -97,7 +128,7 @@ async def baseline_page(fetch: Fetch, first: int, offset: int) -> bytes:
     edges = []
     for n, r in enumerate(rows):
         edges.append({
-            "cursor": cursor(offset + n),
+            "cursor": cursor(offset + n, [str(r[6]), r[0]]),
             "node": {
                 "id": gid("Achievement", r[0]), "title": r[1], "eventName": r[2], "organizer": r[3],
                 "level": r[4], "rank": r[5], "date": str(r[6]), "achieverKind": r[7], "status": r[8],
@@ -133,4 +164,5 @@ async def asyncpg_fetch(url: str) -> tuple[Fetch, Callable[[], Awaitable[None]]]
     async def fetch(query: str, values: list[Any]) -> list[Any]:
         return await conn.fetch(to_pg(query), *values)
 
+    fetch.native_dates = True  # type: ignore[attr-defined]
     return fetch, conn.close

@@ -42,16 +42,17 @@ async def _page_case(port: int, url: str, first: int, offset: int, warmup: int, 
         fetch, aclose = await page.asyncpg_fetch(url)
         close = None
     client = harness.GraphQLClient(port)
-    variables = {"first": first, "after": page.after_for(offset)}
+    after = await page.cursor_before(fetch, offset)
+    variables = {"first": first, "after": after}
     try:
         served = client.post(page.PAGE_QUERY, variables)
-        expected = json.loads(await page.baseline_page(fetch, first, offset))
+        expected = json.loads(await page.baseline_page(fetch, first, after))
         same = served == expected
         if not same:
             log(f"  warning: the page differs from the baseline's at offset {offset}")
         for _ in range(warmup):
             client.post(page.PAGE_QUERY, variables)
-            await page.baseline_page(fetch, first, offset)
+            await page.baseline_page(fetch, first, after)
         api, base = [], []
         # Interleaved, so that a burst of load from elsewhere on the machine hits both alike.
         for _ in range(repeat):
@@ -59,7 +60,7 @@ async def _page_case(port: int, url: str, first: int, offset: int, warmup: int, 
             client.post(page.PAGE_QUERY, variables)
             api.append(time.perf_counter() - start)
             start = time.perf_counter()
-            await page.baseline_page(fetch, first, offset)
+            await page.baseline_page(fetch, first, after)
             base.append(time.perf_counter() - start)
         return harness.median_ms(api), harness.median_ms(base), same
     finally:

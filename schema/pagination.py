@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -21,17 +22,28 @@ class PaginationError(UserInputError):
     """A bad first/last/cursor: reported as a top-level error on the field."""
 
 
-def _encode_cursor(offset: int) -> str:
-    return base64.b64encode(f"cursor:{offset}".encode()).decode("ascii")
+def _encode_cursor(offset: int, key: Any = None) -> str:
+    """`cursor:<offset>`, and where the list can seek, `:<the row's ordering value and id as JSON>`."""
+    text = f"cursor:{offset}" if key is None else f"cursor:{offset}:{json.dumps(key, separators=(',', ':'))}"
+    return base64.b64encode(text.encode()).decode("ascii")
 
 
-def _decode_cursor(cursor: str, name: str) -> int:
+def _decode_cursor(cursor: str, name: str) -> tuple[int, Any]:
+    """The offset a cursor stands for, and the position it carries (None for an offset-only cursor)."""
     try:
+        if len(cursor) > 400:
+            raise ValueError
         raw = base64.b64decode(cursor.encode("ascii"), validate=True).decode("ascii")
-        prefix, _, num = raw.partition(":")
+        prefix, _, rest = raw.partition(":")
+        num, _, key_text = rest.partition(":")
         if prefix != "cursor" or not num.isdigit() or len(num) > 12:
             raise ValueError
-        return int(num)
+        key = None
+        if key_text:
+            key = json.loads(key_text)
+            if not isinstance(key, list) or len(key) != 2:
+                raise ValueError
+        return int(num), key
     except (binascii.Error, UnicodeError, ValueError):
         raise PaginationError.one(name, UserErrorCode.INVALID, f"Kursor '{cursor[:40]}' tidak sah.") from None
 
@@ -88,10 +100,14 @@ async def paginate(
     last: int | None = None,
     before: str | None = None,
 ) -> Connection:
+    """A page of `queryset`. A queryset that can seek (`seek(key)`, `key_of(row)`) gets cursors carrying the
+    row's position, and a page after such a cursor starts there on the index instead of at an OFFSET."""
     first, after, last, before = given(first), given(after), given(last), given(before)
     check_page_args(first, last)
-    start = _decode_cursor(after, "after") + 1 if after else 0
-    upper = _decode_cursor(before, "before") if before else None
+    start, after_key = _decode_cursor(after, "after") if after else (-1, None)
+    start += 1
+    upper = _decode_cursor(before, "before")[0] if before else None
+    seekable = hasattr(queryset, "seek")
     total: int | None = None
     if last is not None and first is None:
         if upper is None:
@@ -107,13 +123,20 @@ async def paginate(
         if upper is not None:
             size = max(0, min(size, upper - start))
         offset = start
-        rows = list(await queryset.offset(offset).limit(size + 1))
+        source = queryset.offset(offset)
+        if seekable and after_key is not None:
+            try:
+                source = queryset.seek(after_key)
+            except (TypeError, ValueError):
+                raise PaginationError.one("after", UserErrorCode.INVALID, f"Kursor '{after[:40]}' tidak sah.") from None
+        rows = list(await source.limit(size + 1))
         has_next = len(rows) > size
         rows = rows[:size]
         if upper is not None and not has_next:
             has_next = True if before else False
         has_previous = offset > 0
-    edges = [Edge(cursor=_encode_cursor(offset + i), node=convert(row)) for i, row in enumerate(rows)]
+    key_of = queryset.key_of if seekable else lambda row: None
+    edges = [Edge(cursor=_encode_cursor(offset + i, key_of(row)), node=convert(row)) for i, row in enumerate(rows)]
     return Connection(
         edges=edges,
         page_info=PageInfo(

@@ -111,6 +111,35 @@ class AchievementFilter:
 ORDER_FIELDS = {"DATE": "date", "CREATED_AT": "created_at", "LEVEL": "level_order"}
 
 
+def order_key(order_field: str, value: Any) -> str | int:
+    """The value of the ordering column as a cursor carries it (ISO text for dates, the number for a level)."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, int):
+        return value
+    raise ValueError(f"not an ordering value: {value!r}")
+
+
+def seek_after(qs: QuerySet[Achievement], order_field: str, descending: bool, key: Any, pk: Any) -> QuerySet[Achievement]:
+    """The rows after (key, pk) in the order of `filtered_achievements`: a deep page starts on the index
+    instead of counting its way past every earlier row. ValueError for a key that is not one of ours."""
+    column = ORDER_FIELDS.get(order_field, "date")
+    if not isinstance(pk, int) or isinstance(pk, bool):
+        raise ValueError("pk")
+    if column == "date":
+        value: Any = dt.date.fromisoformat(key)
+    elif column == "created_at":
+        value = dt.datetime.fromisoformat(key)
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+    else:
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise ValueError("level")
+        value = key
+    op = "lt" if descending else "gt"
+    return qs.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk}))
+
+
 async def filtered_achievements(
     actor: Actor | None, flt: AchievementFilter | None, order_field: str = "DATE", descending: bool = True
 ) -> QuerySet[Achievement]:

@@ -22,15 +22,19 @@ async def test_the_page_case_runs_and_matches_its_baseline(db):
         await make_achievement(school, title=f"Juara {n + 1} Lomba Pidato", persons=[consenting, private])
     await make_achievement(school, title="Draf", status=AchievementStatus.DRAFT)
 
-    count, statements, served = await graphql_sql_count(page.PAGE_QUERY, {"first": 2, "after": page.after_for(1)})
     conn = connections.get("default")
     postgres = dialect() == "postgres"
 
     async def fetch(query: str, values: list) -> list:
         return (await conn.execute_query(page.to_pg(query) if postgres else query, values))[1]
 
-    expected = json.loads(await page.baseline_page(fetch, 2, 1))
-    assert served == expected
+    fetch.native_dates = postgres  # type: ignore[attr-defined]
+    # After an offset-only cursor, and after the cursor the first page ends with (which seeks).
+    count, statements, served = await graphql_sql_count(page.PAGE_QUERY, {"first": 2, "after": page.after_for(1)})
+    assert served == json.loads(await page.baseline_page(fetch, 2, page.after_for(1)))
+    after = await page.cursor_before(fetch, 1)
+    _, _, sought = await graphql_sql_count(page.PAGE_QUERY, {"first": 2, "after": after})
+    assert sought == json.loads(await page.baseline_page(fetch, 2, after)) == served
     assert len(served["data"]["achievements"]["edges"]) == 2
     assert served["data"]["achievements"]["edges"][0]["node"]["persons"] == [
         {"id": page.gid("Person", consenting.id), "name": "Rina Kusuma"},

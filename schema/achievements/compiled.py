@@ -45,10 +45,12 @@ from strawberry.types.arguments import convert_arguments
 from tortoise.expressions import Subquery
 from tortoise.fields import BigIntField, CharField, IntField, SmallIntField, TextField
 
-from schema.achievements.queries import achievement_queryset
+from schema.achievements.prefetch import PageFirst
+from schema.achievements.queries import achievement_order, achievement_queryset
 from schema.ids import encode_id
 from schema.pagination import check_page_args, paginate
 from schema.permissions import ANONYMOUS, allowed
+from service import achievements as achievements_service
 from service import directory
 from service.errors import UserInputError
 from service.models import Achievement, AchievementPerson, Person
@@ -366,19 +368,18 @@ def _node(plan: Plan, node_type: GraphQLObjectType, edge_node: FieldNode,
 
 # --- executing --------------------------------------------------------------------------------------
 
-class TuplePage:
-    """What `paginate` needs of a queryset, reading each page as tuples of the plan's columns."""
+class TuplePage(PageFirst):
+    """A `PageFirst` reading each page as the database's tuples of the plan's columns (and the ordering
+    column, last, for the cursors)."""
 
-    def __init__(self, queryset: Any, columns: list[str], offset: int = 0) -> None:
-        self.queryset = queryset
-        self.columns = columns
-        self._offset = offset
+    def __init__(self, queryset: Any, columns: list[str], order: tuple[str, bool]) -> None:
+        super().__init__(queryset, (), order)
+        column = achievements_service.ORDER_FIELDS.get(order[0], "date")
+        self.columns = [*columns, column]
+        self._order_value = _model_field(Achievement, column).to_python_value
 
-    def count(self) -> Any:
-        return self.queryset.count()
-
-    def offset(self, offset: int) -> TuplePage:
-        return TuplePage(self.queryset, self.columns, offset)
+    def key_of(self, row: Any) -> list[Any]:
+        return [achievements_service.order_key(self.order[0], self._order_value(row[-1])), row[0]]
 
     def limit(self, limit: int) -> Any:
         ids = self.queryset.offset(self._offset).limit(limit).values("id")
@@ -406,7 +407,8 @@ async def execute_plan(plan: Plan, schema: Any, context: Any, raw_variables: dic
     check_page_args(first, last)
     actor = context.actor
     queryset = await achievement_queryset(actor, args.get("filter"), args.get("order_by"))
-    connection = await paginate(TuplePage(queryset, plan.columns), lambda row: row, first=first,
+    page = TuplePage(queryset, plan.columns, achievement_order(args.get("order_by")))
+    connection = await paginate(page, lambda row: row, first=first,
                                 after=args.get("after"), last=last, before=args.get("before"))
     rows = [edge.node for edge in connection.edges]
     persons: dict[int, list[Any]] = {}

@@ -3,6 +3,7 @@ the relations the query asks for, then its persons; the results prime the reques
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from typing import Any
 
@@ -10,6 +11,7 @@ import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from tortoise.expressions import Subquery
 
+from service import achievements as achievements_service
 from service.models import AchievementPerson
 
 JOINABLE = ("category", "institution", "kecamatan", "desa")
@@ -42,24 +44,37 @@ def requested_node_fields(info: strawberry.Info) -> set[str]:
 
 
 class PageFirst:
-    """What `paginate` needs of a queryset (count, offset().limit()), fetching each page by its ids first.
+    """What `paginate` needs of a queryset (count, offset().limit(), seek()), fetching each page by its ids
+    first.
 
     Selecting the page's ids on the filtered, ordered index before joining keeps a deep page as cheap as
-    the first: the joins run for the rows of the page only.
+    the first: the joins run for the rows of the page only. A page after a cursor that carries its row's
+    position starts there (`seek`), so it does not count its way past the earlier rows either.
     """
 
-    def __init__(self, queryset: Any, related: tuple[str, ...]) -> None:
+    def __init__(self, queryset: Any, related: tuple[str, ...], order: tuple[str, bool] = ("DATE", True)) -> None:
         self.queryset = queryset
         self.related = related
+        self.order = order
         self._offset = 0
+
+    def _copy(self, queryset: Any, offset: int = 0) -> PageFirst:
+        page = copy.copy(self)
+        page.queryset, page._offset = queryset, offset
+        return page
 
     def count(self) -> Any:
         return self.queryset.count()
 
     def offset(self, offset: int) -> PageFirst:
-        page = PageFirst(self.queryset, self.related)
-        page._offset = offset
-        return page
+        return self._copy(self.queryset, offset)
+
+    def seek(self, key: list[Any]) -> PageFirst:
+        return self._copy(achievements_service.seek_after(self.queryset, *self.order, key[0], key[1]))
+
+    def key_of(self, row: Any) -> list[Any]:
+        column = achievements_service.ORDER_FIELDS.get(self.order[0], "date")
+        return [achievements_service.order_key(self.order[0], getattr(row, column)), row.id]
 
     def limit(self, limit: int) -> Any:
         ids = self.queryset.offset(self._offset).limit(limit).values("id")

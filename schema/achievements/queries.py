@@ -30,11 +30,16 @@ def to_service_filter(f: AchievementFilter | None) -> service.AchievementFilter 
     )
 
 
+def achievement_order(order_by: AchievementOrder | None) -> tuple[str, bool]:
+    """The ordering field and whether it runs downwards."""
+    order_by = given(order_by)
+    field = order_by.field.value if order_by else "DATE"
+    return field, (order_by.direction == OrderDirection.DESC if order_by else True)
+
+
 async def achievement_queryset(actor, filter: AchievementFilter | None, order_by: AchievementOrder | None):  # noqa: A002
     """The caller's visible achievements, filtered and ordered as the arguments of `achievements` ask."""
-    field = order_by.field.value if order_by else "DATE"
-    descending = order_by.direction == OrderDirection.DESC if order_by else True
-    return await service.filtered_achievements(actor, to_service_filter(given(filter)), field, descending)
+    return await service.filtered_achievements(actor, to_service_filter(given(filter)), *achievement_order(order_by))
 
 
 @strawberry.type
@@ -55,7 +60,7 @@ class AchievementQueries:
         check_page_args(first, last)
         qs = await achievement_queryset(info.context.actor, filter, given(order_by))
         fields = requested_node_fields(info)
-        page = PageFirst(qs, tuple(name for name in JOINABLE if name in fields))
+        page = PageFirst(qs, tuple(name for name in JOINABLE if name in fields), achievement_order(order_by))
         connection = await paginate(page, AchievementType.from_row, first=first, after=after, last=last,
                                     before=before)
         await prime_page(info, [edge.node._row for edge in connection.edges], fields)

@@ -210,3 +210,49 @@ async def test_search_by_a_name_without_consent_finds_nothing_for_the_public(gql
     expected = [gid("Achievement", a.id)]
     assert ids(await gql(LIST_IDS, flt, login=await make_user(Role.CONTRIBUTOR, school))) == expected
     assert ids(await gql(LIST_IDS, flt, login=await make_user(Role.VERIFIER))) == expected
+
+
+@pytest.mark.parametrize("field", ["DATE", "CREATED_AT", "LEVEL"])
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_walking_by_cursor_follows_every_ordering_through_ties(gql, field, direction):
+    school = await make_institution()
+    levels = list(AchievementLevel)
+    for i in range(17):
+        await make_achievement(school, title=f"Prestasi {i}", date=dt.date(2025, 1, 1) + dt.timedelta(days=i % 3),
+                               level=levels[i % 2])
+    order = {"field": field, "direction": direction}
+    whole = [e["node"]["id"] for e in (await gql(LIST_IDS, {"orderBy": order, "first": 100}))["data"]["achievements"]["edges"]]
+    walked, after = [], None
+    while True:
+        conn = (await gql(LIST_IDS, {"orderBy": order, "first": 4, "after": after}))["data"]["achievements"]
+        walked += [e["node"]["id"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert walked == whole and len(set(walked)) == 17
+
+
+async def test_the_next_page_starts_after_the_cursors_row_even_when_rows_were_added_before_it(gql):
+    school = await make_institution()
+    for i in range(6):
+        await make_achievement(school, title=f"Lama {i}", date=dt.date(2025, 1, 1 + i))
+    first = (await gql(LIST_IDS, {"first": 3}))["data"]["achievements"]
+    assert [e["node"]["title"] for e in first["edges"]] == ["Lama 5", "Lama 4", "Lama 3"]
+    # A newer achievement appears at the top while the reader is on page one.
+    await make_achievement(school, title="Baru", date=dt.date(2025, 2, 1))
+    second = (await gql(LIST_IDS, {"first": 3, "after": first["pageInfo"]["endCursor"]}))["data"]["achievements"]
+    assert [e["node"]["title"] for e in second["edges"]] == ["Lama 2", "Lama 1", "Lama 0"]
+    assert second["pageInfo"]["hasPreviousPage"] and not second["pageInfo"]["hasNextPage"]
+
+
+@pytest.mark.parametrize("position", ['["bukan-tanggal",1]', '["2025-01-01","1"]', '[1]', '{"a":1}', '["2025-01-01",true]',
+                                      '[null,null]', "[", '["2025-01-01",1,2]'])
+async def test_a_forged_cursor_position_is_refused_with_a_clear_error(gql, position):
+    import base64
+
+    await _many(2)
+    cursor = base64.b64encode(f"cursor:0:{position}".encode()).decode()
+    body = await gql(LIST_IDS, {"first": 2, "after": cursor}, expect_errors=True)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert body["errors"][0]["message"].startswith("Kursor")

@@ -106,7 +106,7 @@ def to_pg(query: str) -> str:
     return re.sub(r"\?", repl, query)
 
 
-SEEK = "AND (date < ? OR (date = ? AND id < ?)) "
+SEEK = "AND date <= ? AND (date < ? OR id < ?) "
 
 
 async def baseline_page(fetch: Fetch, first: int, after: str | None) -> bytes:

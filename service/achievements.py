@@ -137,7 +137,9 @@ def seek_after(qs: QuerySet[Achievement], order_field: str, descending: bool, ke
             raise ValueError("level")
         value = key
     op = "lt" if descending else "gt"
-    return qs.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk}))
+    # (column beyond value) or (column = value and id beyond pk), written so that the first part is a range
+    # on the (status, column) index: the OR alone makes the planner filter every earlier row.
+    return qs.filter(**{f"{column}__{op}e": value}).filter(Q(**{f"{column}__{op}": value}) | Q(**{f"id__{op}": pk}))
 
 
 async def filtered_achievements(

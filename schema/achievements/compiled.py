@@ -446,12 +446,12 @@ async def execute_plan(plan: Plan, schema: Any, context: Any, raw_variables: dic
     return {plan.root_key: out}
 
 
-_plans: dict[tuple[str, str | None], Plan | None] = {}
+_plans: dict[tuple[int, str, str | None], Plan | None] = {}
 
 
 def plan_for(schema: GraphQLSchema, query: str, document: DocumentNode, operation_name: str | None) -> Plan | None:
     """The compiled plan of a document, or None when its shape is not covered (remembered either way)."""
-    key = (query, operation_name)
+    key = (id(schema), query, operation_name)
     if key not in _plans:
         try:
             plan: Plan | None = compile_plan(schema, document, operation_name)

@@ -200,17 +200,18 @@ async def find_hints(
             conn, f"SELECT {_ENTRY_COLUMNS} FROM achievement WHERE institution_id = ? AND date >= ? AND date <= ?",
             [institution_id, _date_param(lo), _date_param(hi)],
         )
-        # Indexed by (day, rank): different ranks are never the same win, so they are not even compared.
-        by_day: dict[tuple[int, str], list[Entry]] = defaultdict(list)
+        # Indexed by (day, rank, numbers in the title): different ranks or numbers are never the same win
+        # (similar_entry_score), so they are not even compared; a file of many rows of one day stays linear.
+        by_day: dict[tuple[int, str, frozenset[str]], list[Entry]] = defaultdict(list)
         for row in rows:
             entry = subjects.get(row["id"]) or _entry(row)
-            by_day[(entry.date.toordinal(), entry.rank)].append(entry)
+            by_day[(entry.date.toordinal(), entry.rank, entry.numbers)].append(entry)
         other_ids = [e.id for day in by_day.values() for e in day if e.id not in subjects]
         other_persons = await _persons_of(conn, other_ids) if other_ids else {}
         for entry in entries:
             day = entry.date.toordinal()
             for offset in range(-DATE_WINDOW_DAYS, DATE_WINDOW_DAYS + 1):
-                for other in by_day.get((day + offset, entry.rank), ()):
+                for other in by_day.get((day + offset, entry.rank, entry.numbers), ()):
                     # A pair of two subjects is scored once, from its newer side.
                     if other.id == entry.id or (members(other.id) and other.id > entry.id):
                         continue
@@ -228,10 +229,12 @@ async def find_hints(
         lo = min(e.date for e in subjects.values()) - window
         hi = max(e.date for e in subjects.values()) + window
         cols = ", ".join(f"a.{c.strip()}" for c in _ENTRY_COLUMNS.split(","))
-        # Only the persons' achievements within the window around these subjects are read.
+        # Only the persons' achievements within the window around these subjects are read. The unary plus
+        # keeps SQLite from probing the (achievement_id, person_id) index once per listed person for every
+        # achievement in the window: it seeks each achievement's links and tests the person against the list.
         links = await _rows_in(
             conn, f"SELECT ap.person_id, ap.achievement_id, {cols} FROM achievement_person ap "
-            "JOIN achievement a ON a.id = ap.achievement_id", "ap.person_id", person_ids,
+            "JOIN achievement a ON a.id = ap.achievement_id", "+ap.person_id", person_ids,
             " AND a.date >= ? AND a.date <= ?", [_date_param(lo), _date_param(hi)],
         )
         others = {r["achievement_id"]: subjects.get(r["achievement_id"]) or _entry(r) for r in links}

@@ -82,7 +82,7 @@ def _date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def _entry(row: dict[str, Any]) -> Entry:
+def _entry(row: Any) -> Entry:
     return Entry(
         id=row["id"], institution_id=row["institution_id"], date=_date(row["date"]),
         title=row["title"], event=row["event_name"], rank=str(row["rank"]),
@@ -130,14 +130,15 @@ def _chunks(items: Sequence[int]) -> Iterable[list[int]]:
         yield list(items[i:i + CHUNK])
 
 
-async def _rows(conn: Any, query: str, values: list[Any]) -> list[dict[str, Any]]:
-    # Plain SQL: at import scale the ORM's per-value query building and date parsing dominate.
-    return list(await conn.execute_query_dict(sql(query), values))
+async def _rows(conn: Any, query: str, values: list[Any]) -> list[Any]:
+    # Plain SQL: at import scale the ORM's per-value query building and date parsing dominate. The driver's
+    # rows (sqlite3.Row, asyncpg Record) are read by column name as they come, without a dict per row.
+    return list((await conn.execute_query(sql(query), values))[1])
 
 
 async def _rows_in(conn: Any, query: str, column: str, keys: Sequence[Any], extra: str = "",
-                   extra_values: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
+                   extra_values: Sequence[Any] = ()) -> list[Any]:
+    out: list[Any] = []
     for part in _chunks(keys):
         marks = ", ".join("?" for _ in part)
         out += await _rows(conn, f"{query} WHERE {column} IN ({marks}){extra}", [*part, *extra_values])

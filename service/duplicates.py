@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import heapq
 import logging
 import re
 from collections import defaultdict
@@ -29,6 +30,10 @@ PERSON_EVENT_WINDOW_DAYS = 30
 TITLE_THRESHOLD = 88
 EVENT_THRESHOLD = 90
 TITLE_HINT_THRESHOLD = 60
+# The most hints kept per achievement, strongest first (rank_key): a file of one event where the same
+# students won in many categories pairs every row with every other of the same person, so the strongest
+# few are kept and shown, not all of them.
+MAX_HINTS_PER_ACHIEVEMENT = 10
 # SQLite and asyncpg both cap bound parameters per statement; stay far below the caps.
 CHUNK = 2000
 
@@ -77,6 +82,11 @@ class Entry:
     numbers: frozenset[str]
 
 
+def rank_key(reason: DuplicateReason, score: int, other_id: int) -> tuple[int, int, int]:
+    """Order of one achievement's hints, strongest first: reason, then score, then the older achievement."""
+    return (-REASON_STRENGTH[reason], -score, other_id)
+
+
 def _date(value: Any) -> dt.date:
     # PostgreSQL returns dates, SQLite ISO text.
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
@@ -121,7 +131,11 @@ def similar_entry_score(a: Entry, b: Entry, persons_a: set[int], persons_b: set[
 def same_person_event_score(a: Entry, b: Entry) -> int | None:
     if abs((a.date - b.date).days) > PERSON_EVENT_WINDOW_DAYS:
         return None
-    score = fuzz.token_sort_ratio(normalise(a.event), normalise(b.event), score_cutoff=EVENT_THRESHOLD)
+    return _event_score(a.event, b.event)
+
+
+def _event_score(a: str, b: str) -> int | None:
+    score = fuzz.token_sort_ratio(normalise(a), normalise(b), score_cutoff=EVENT_THRESHOLD)
     return int(score) if score else None
 
 
@@ -158,9 +172,13 @@ async def _persons_of(conn: Any, ids: Sequence[int]) -> dict[int, set[int]]:
 
 
 async def find_hints(
-    conn: Any, ids: Sequence[int], members: Callable[[int], bool] | None = None, files: bool = True
+    conn: Any, ids: Sequence[int], members: Callable[[int], bool] | None = None, files: bool = True,
+    limit: int | None = MAX_HINTS_PER_ACHIEVEMENT,
 ) -> dict[tuple[int, int, DuplicateReason], int]:
-    """Every duplicate pair involving the given achievements: {(newer, older, reason): score}.
+    """The duplicate pairs found for the given achievements: {(newer, older, reason): score}.
+
+    Each pair carries its strongest reason only. Each given achievement keeps its `limit` strongest pairs
+    (rank_key; None keeps all); a pair kept by either side is returned.
 
     `members` tells which achievements belong to the whole set being checked when `ids` is one chunk of
     it: a pair of two members is scored once, from its newer side, whichever chunk holds the older one."""
@@ -169,12 +187,14 @@ async def find_hints(
         members = subjects.__contains__
     if not subjects:
         return {}
-    found: dict[tuple[int, int, DuplicateReason], int] = {}
+    # Per subject: the other achievement -> (reason, score) of the strongest match so far.
+    candidates: dict[int, dict[int, tuple[DuplicateReason, int]]] = defaultdict(dict)
 
-    def add(x: int, y: int, reason: DuplicateReason, score: int) -> None:
-        newer, older = (x, y) if x > y else (y, x)
-        key = (newer, older, reason)
-        found[key] = max(score, found.get(key, 0))
+    def add(subject: int, other: int, reason: DuplicateReason, score: int) -> None:
+        mine = candidates[subject]
+        current = mine.get(other)
+        if current is None or rank_key(reason, score, other) < rank_key(*current, other):
+            mine[other] = (reason, score)
 
     subject_ids = list(subjects)
     persons = await _persons_of(conn, subject_ids)
@@ -209,17 +229,43 @@ async def find_hints(
             by_day[(entry.date.toordinal(), entry.rank, entry.numbers)].append(entry)
         other_ids = [e.id for day in by_day.values() for e in day if e.id not in subjects]
         other_persons = await _persons_of(conn, other_ids) if other_ids else {}
+
+        def persons_of(entry_id: int, other_persons: dict[int, set[int]] = other_persons) -> set[int]:
+            return persons.get(entry_id) or other_persons.get(entry_id, set())
+
+        # Each group also by person: entries whose persons are disjoint are never the same win, so an entry
+        # with persons is compared with the entries sharing one and those without any (many rows of one day
+        # and one rank, a few students each, stay far from quadratic).
+        by_person: dict[tuple[int, str, frozenset[str]], tuple[dict[int, list[Entry]], list[Entry]]] = {}
+        for key, group in by_day.items():
+            index: dict[int, list[Entry]] = defaultdict(list)
+            nobody: list[Entry] = []
+            for other in group:
+                pids = persons_of(other.id)
+                for pid in pids:
+                    index[pid].append(other)
+                if not pids:
+                    nobody.append(other)
+            by_person[key] = (index, nobody)
         for entry in entries:
             day = entry.date.toordinal()
+            mine = persons.get(entry.id, set())
             for offset in range(-DATE_WINDOW_DAYS, DATE_WINDOW_DAYS + 1):
-                for other in by_day.get((day + offset, entry.rank, entry.numbers), ()):
+                key = (day + offset, entry.rank, entry.numbers)
+                if key not in by_day:
+                    continue
+                if mine:
+                    index, nobody = by_person[key]
+                    group = {o.id: o for pid in mine for o in index.get(pid, ())}
+                    group.update((o.id, o) for o in nobody)
+                    compared: Iterable[Entry] = group.values()
+                else:
+                    compared = by_day[key]
+                for other in compared:
                     # A pair of two subjects is scored once, from its newer side.
                     if other.id == entry.id or (members(other.id) and other.id > entry.id):
                         continue
-                    score = similar_entry_score(
-                        entry, other, persons.get(entry.id, set()),
-                        persons.get(other.id) or other_persons.get(other.id, set()),
-                    )
+                    score = similar_entry_score(entry, other, mine, persons_of(other.id))
                     if score is not None:
                         add(entry.id, other.id, DuplicateReason.SIMILAR_ENTRY, score)
 
@@ -239,30 +285,61 @@ async def find_hints(
             " AND a.date >= ? AND a.date <= ?", [_date_param(lo), _date_param(hi)],
         )
         others = {r["achievement_id"]: subjects.get(r["achievement_id"]) or _entry(r) for r in links}
-        # Each person's achievements by date, so that only those within the window are compared.
-        timeline: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        # Each person's achievements grouped by (day, event), the groups in date order, so that only those
+        # within the window are looked at and each group's event is scored once: its members tie on
+        # everything but their id.
+        grouped: dict[int, dict[tuple[int, str], list[int]]] = defaultdict(lambda: defaultdict(list))
         for r in links:
-            other = others.get(r["achievement_id"])
-            if other is not None:
-                timeline[r["person_id"]].append((other.date.toordinal(), other.id))
-        for items in timeline.values():
-            items.sort()
+            other = others[r["achievement_id"]]
+            grouped[r["person_id"]][(other.date.toordinal(), other.event)].append(other.id)
+        timeline: dict[int, tuple[list[int], list[tuple[str, list[int]]]]] = {}
+        for pid, groups in grouped.items():
+            keys = sorted(groups)
+            timeline[pid] = ([k[0] for k in keys], [(k[1], sorted(groups[k])) for k in keys])
+        event_scores: dict[tuple[str, str], int | None] = {}
         for sid, pids in persons.items():
             entry = subjects[sid]
             day = entry.date.toordinal()
-            seen: set[int] = set()
             for pid in pids:
-                items = timeline.get(pid, [])
-                lo_i = bisect.bisect_left(items, (day - PERSON_EVENT_WINDOW_DAYS, -1))
-                hi_i = bisect.bisect_right(items, (day + PERSON_EVENT_WINDOW_DAYS, 1 << 62))
-                for _, oid in items[lo_i:hi_i]:
-                    if oid == sid or oid in seen or (members(oid) and oid > sid):
+                if pid not in timeline:
+                    continue
+                days, groups = timeline[pid]
+                lo_i = bisect.bisect_left(days, day - PERSON_EVENT_WINDOW_DAYS)
+                hi_i = bisect.bisect_right(days, day + PERSON_EVENT_WINDOW_DAYS)
+                for event, group_ids in groups[lo_i:hi_i]:
+                    pair = (entry.event, event)
+                    if pair not in event_scores:
+                        event_scores[pair] = _event_score(entry.event, event)
+                    score = event_scores[pair]
+                    if score is None:
                         continue
-                    seen.add(oid)
-                    score = same_person_event_score(entry, others[oid])
-                    if score is not None:
+                    # Tied on reason and score, the lowest ids rank first (rank_key): past `limit` of them
+                    # no later one can be among this subject's strongest.
+                    taken = 0
+                    for oid in group_ids:
+                        if oid == sid or (members(oid) and oid > sid):
+                            continue
                         add(sid, oid, DuplicateReason.SAME_PERSON_EVENT, score)
-    return found
+                        taken += 1
+                        if limit is not None and taken >= limit:
+                            break
+    return _strongest(candidates, limit)
+
+
+def _strongest(candidates: dict[int, dict[int, tuple[DuplicateReason, int]]],
+               limit: int | None) -> dict[tuple[int, int, DuplicateReason], int]:
+    """The `limit` strongest pairs of each subject, as {(newer, older, reason): score}; one reason per pair."""
+    best: dict[tuple[int, int], tuple[DuplicateReason, int]] = {}
+    for subject, others in candidates.items():
+        items = others.items()
+        if limit is not None and len(others) > limit:
+            items = heapq.nsmallest(limit, items, key=lambda kv: rank_key(*kv[1], kv[0]))
+        for other, (reason, score) in items:
+            pair = (subject, other) if subject > other else (other, subject)
+            current = best.get(pair)
+            if current is None or rank_key(reason, score, 0) < rank_key(*current, 0):
+                best[pair] = (reason, score)
+    return {(newer, older, reason): score for (newer, older), (reason, score) in best.items()}
 
 
 def _date_param(value: dt.date) -> Any:
@@ -285,10 +362,13 @@ async def refresh(conn: Any, ids: Sequence[int]) -> int:
 
 
 async def _insert(conn: Any, found: dict[tuple[int, int, DuplicateReason], int]) -> None:
+    # One prepared INSERT for all rows: model instances per hint cost more than finding them.
     if found:
-        await DuplicateHint.bulk_create(
-            [DuplicateHint(achievement_id=a, original_id=o, reason=r.value, score=s) for (a, o, r), s in found.items()],
-            batch_size=1000, using_db=conn,
+        created_at = dt.datetime.now(dt.UTC)
+        await conn.execute_many(
+            sql("INSERT INTO duplicate_hint (achievement_id, original_id, reason, score, created_at) "
+                "VALUES (?, ?, ?, ?, ?)"),
+            [[a, o, r.value, s, created_at] for (a, o, r), s in found.items()],
         )
 
 
@@ -356,14 +436,13 @@ async def possible_duplicates(actor: Actor | None, achievement_ids: Sequence[int
             continue
         candidate = PossibleDuplicate(other, DuplicateReason(reason), score)
         current = pairs[subject].get(other)
-        if current is None or (REASON_STRENGTH[candidate.reason], candidate.score) > (
-            REASON_STRENGTH[current.reason], current.score
-        ):
+        if current is None or rank_key(candidate.reason, candidate.score, 0) < rank_key(current.reason, current.score, 0):
             pairs[subject][other] = candidate
     for subject, found in pairs.items():
-        out[subject] = sorted(
-            found.values(), key=lambda d: (-REASON_STRENGTH[d.reason], -d.score, d.achievement_id)
-        )
+        # The same bound as when the hints were found: an achievement another one chose among its
+        # strongest may be listed for many; each shows its own strongest few.
+        out[subject] = sorted(found.values(), key=lambda d: rank_key(d.reason, d.score, d.achievement_id))[
+            :MAX_HINTS_PER_ACHIEVEMENT]
     return out
 
 

@@ -221,3 +221,74 @@ async def test_bulk_refresh_in_chunks_scores_each_pair_once(db):
         pairs = sorted(await DuplicateHint.all().values_list("achievement_id", "original_id"))
         a, b, c = (r.id for r in rows[:3])
         assert pairs == [(b, a), (c, a), (c, b)]
+
+
+STUDENTS = ["Rina Kusuma", "Budi Santoso", "Siti Aminah", "Agus Prasetyo", "Dewi Lestari", "Eko Wahyudi",
+            "Fitri Handayani"]
+SUBJECTS = ["Matematika", "Fisika", "Kimia", "Biologi", "Geografi", "Ekonomi", "Astronomi", "Informatika"]
+
+
+async def test_import_of_one_event_with_repeating_students_keeps_the_strongest_hints(client, gql):
+    """A school imports a large competition: one event, one date, the same students in many categories.
+    Every row of one student matches every other; each achievement keeps and shows only its strongest few."""
+    from tortoise import connections
+
+    from service import duplicates
+    from service.duplicates import MAX_HINTS_PER_ACHIEVEMENT as LIMIT
+    from service.duplicates import DuplicateReason, rank_key
+    from service.models import AchievementPerson
+
+    school = await make_institution("SMP Negeri 1 Purbalingga")
+    login = await make_user(Role.CONTRIBUTOR, school)
+    verifier = await make_user(Role.VERIFIER)
+    wb = Workbook()
+    ws = wb.active
+    ws.append([c.header for c in imports.COLUMNS])
+    rows = 7 * 30
+    for i in range(rows):
+        rank = 1 + i % 3
+        # Every fifth row spells the event a little differently: a weaker (still matching) hint.
+        event = "Olimpiade Sains & Seni Pelajar Purbalingga 2026" if i % 5 == 0 else \
+            "Olimpiade Sains dan Seni Pelajar Purbalingga 2026"
+        data = {"Judul Prestasi": f"Juara {rank} Olimpiade {SUBJECTS[(i // 3) % len(SUBJECTS)]}",
+                "Nama Kegiatan/Lomba": event, "Penyelenggara": "Dindikbud", "Tingkat": "Kabupaten",
+                "Peringkat": f"Juara {rank}", "Kategori": "Tertib Administrasi Desa", "Tanggal": dt.date(2026, 9, 14),
+                "Nama Peserta": STUDENTS[i % len(STUDENTS)], "Tautan Bukti": f"https://example.org/berita/{i}"}
+        ws.append([data.get(c.header) for c in imports.COLUMNS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = await imports.import_upload(await actor_of(login), _reader(buf.getvalue()), "olimpiade.xlsx", None, False)
+    assert report.committed and report.problem_count == 0 and report.created_count == rows
+    ids = sorted(report.achievement_ids)
+    assert await Achievement.filter(institution_id=school.id).count() == rows
+    assert await AchievementPerson.filter(achievement_id__in=ids).count() == rows
+
+    stored = await DuplicateHint.all().values_list("achievement_id", "original_id", "reason", "score")
+    assert report.duplicate_hints == len(stored) <= LIMIT * rows
+    # Unbounded, each row matches the 29 others of its student: every pair of them, once.
+    async with connections.get("default")._in_transaction() as conn:
+        every = await duplicates.find_hints(conn, ids, files=False, limit=None)
+    assert len(every) == 7 * (30 * 29 // 2) > len(stored)
+
+    def strongest(pairs):
+        return sorted(pairs, key=lambda p: rank_key(p[1], p[2], p[0]))[:LIMIT]
+
+    # Each achievement keeps its strongest hints to the rows before it, no more than LIMIT, ties to the lowest id.
+    for aid in ids:
+        kept = sorted((o, DuplicateReason(r), s) for a, o, r, s in stored if a == aid)
+        candidates = [(o, r, s) for (a, o, r), s in every.items() if a == aid]
+        assert len(kept) <= LIMIT
+        assert kept == sorted(strongest(candidates))
+    weaker = [s for *_, s in stored if s < 100]
+    assert weaker and all(s >= 90 for s in weaker)
+
+    # possibleDuplicates shows the same bound and the same order, from either side of a pair.
+    for aid in (ids[0], ids[1], ids[100], ids[-1]):
+        shown = [(h["achievement"]["id"], h["reason"], h["score"])
+                 for h in await hints(gql, verifier, await Achievement.get(id=aid))]
+        incident = [(a if o == aid else o, DuplicateReason(r), s) for a, o, r, s in stored if aid in (a, o)]
+        expected = [(encode_id("Achievement", o), r.value, s) for o, r, s in strongest(incident)]
+        assert shown == expected and 0 < len(shown) <= LIMIT
+    # The first row of a student is chosen by all the later ones; it shows its LIMIT strongest.
+    first = [(h["achievement"]["id"], h["score"]) for h in await hints(gql, verifier, await Achievement.get(id=ids[1]))]
+    assert len(first) == LIMIT and all(score == 100 for _, score in first)

@@ -91,6 +91,8 @@ class AchievementPerson(Model):
     class Meta:
         table = "achievement_person"
         unique_together = (("achievement", "person"),)
+        # A person's achievements (the duplicate scan, a person's page): the unique pair leads with the achievement.
+        indexes = (Index(fields=("person_id",)),)
 
 
 class Evidence(Model):

@@ -289,7 +289,7 @@ def _xml_text(element: Any) -> str:
     return "".join(t.text or "" for t in element.iter(f"{_NS}t"))
 
 
-def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int | None, Callable[[], None]]:
+def _xlsx_rows_streamed(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int | None, Callable[[], None]]:
     """Stream the rows of the data sheet: values only, with dates recognised by their cell style.
 
     A lean reader instead of openpyxl's read-only mode, which builds a rich-text object for every
@@ -434,6 +434,124 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
             raise unreadable(exc) from exc
 
     return rows(), dimension, archive.close
+
+
+# A cell tag exactly as Excel, LibreOffice and openpyxl write it: the reference first (one letter, at most five
+# digits), then only the style/type attributes. When every cell of the sheet looks like this, the sheet's extent
+# is at most Z99999 and calamine's table of it stays small.
+_PLAIN_CELL = re.compile(rb'<c r="[A-Z][1-9][0-9]{0,4}"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*\s*/?>')
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_PREFIXED_CELL = re.compile(rb":c[\s/>]")
+_DIMENSION = re.compile(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+# Above this the sheet is streamed (a bound on what calamine holds in memory at once).
+_CALAMINE_MAX_XML = 256 * 1024 * 1024
+_DAY = dt.timedelta(days=1)
+
+
+def _locate_sheet(archive: Any) -> tuple[str, str, bool] | None:
+    """(name, path in the archive, 1904 calendar) of the data sheet, chosen as the streaming reader does."""
+    import posixpath
+    import xml.etree.ElementTree as ET  # noqa: S405 - small workbook parts of a size-limited archive
+
+    workbook = ET.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314
+    rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL_NS}Relationship")}
+    sheets = [(sh.get("name"), targets.get(sh.get(f"{_REL_NS}id"), "")) for sh in workbook.iter(f"{_NS}sheet")]
+    if not sheets:
+        return None
+    name, target = next(((n, t) for n, t in sheets if n == DATA_SHEET and t), sheets[0])
+    sheet_path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+    pr = workbook.find(f"{_NS}workbookPr")
+    return name or "", sheet_path, pr is not None and pr.get("date1904") in ("1", "true")
+
+
+def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int | None, Callable[[], None]]:
+    """The rows of the data sheet read with calamine (Rust), as the streaming reader yields them: whole numbers
+    as int, date cells as datetime, empty cells as None, rows without any value left out.
+
+    calamine holds the sheet as one table from its first to its last cell, so it only reads sheets whose every
+    cell is plainly written within A1:Z99999; any other sheet (a stray cell far away, unusual XML, a file
+    calamine cannot open) goes to the streaming reader, which gives the same rows or the same refusal."""
+    import zipfile
+
+    import python_calamine
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            located = _locate_sheet(archive)
+            if located is None:
+                return _xlsx_rows_streamed(path)
+            name, sheet_path, date1904 = located
+            info = archive.getinfo(sheet_path)
+            if info.file_size > _CALAMINE_MAX_XML or info.compress_type not in (zipfile.ZIP_STORED,
+                                                                                 zipfile.ZIP_DEFLATED):
+                return _xlsx_rows_streamed(path)
+            with archive.open(info) as fh:
+                xml = fh.read()
+                # The deflate stream ends where the archive says the part ends (nothing unseen follows).
+                decompressor = getattr(fh, "_decompressor", None)
+                if decompressor is not None and not getattr(decompressor, "eof", True):
+                    return _xlsx_rows_streamed(path)
+            # Phonetic runs (the streamer keeps their text, calamine drops it) are looked for in the strings.
+            phonetic = False
+            if "xl/sharedStrings.xml" in archive.namelist():
+                strings = archive.getinfo("xl/sharedStrings.xml")
+                if strings.file_size > _CALAMINE_MAX_XML:
+                    return _xlsx_rows_streamed(path)
+                phonetic = b"<rPh" in archive.read(strings)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
+        return _xlsx_rows_streamed(path)
+    # ISO-dated cells (t="d") are text to the streamer and dates to calamine.
+    if (phonetic or b"<rPh" in xml or b' t="d"' in xml or b"<!DOCTYPE" in xml or b"<!ENTITY" in xml
+            or _PREFIXED_CELL.search(xml) or len(_ANY_CELL.findall(xml)) != len(_PLAIN_CELL.findall(xml))):
+        return _xlsx_rows_streamed(path)
+    m = _DIMENSION.search(xml[:4096].decode("utf-8", "ignore"))
+    dimension = int(m.group(1)) if m else None
+    del xml
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:  # whatever calamine refuses, the streaming reader explains
+        return _xlsx_rows_streamed(path)
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        start = sheet.start
+        raw_rows = sheet.iter_rows()
+    except Exception:
+        workbook.close()
+        return _xlsx_rows_streamed(path)
+    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+    # calamine's rows count from row 1 but its columns from the first used column.
+    pad = [None] * (start[1] if start else 0)
+    datetime, date, timedelta = dt.datetime, dt.date, dt.timedelta
+
+    def rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
+        for number, raw in enumerate(raw_rows, start=1):
+            values: list[Any] = list(pad)
+            seen = False
+            for v in raw:
+                cls = v.__class__
+                if cls is str:
+                    if v:
+                        seen = True
+                        values.append(v)
+                    else:
+                        values.append(None)  # an empty cell (or an error value, which the streamer drops)
+                    continue
+                seen = True
+                if cls is float:
+                    # Excel writes whole numbers without a decimal point below 1e16; the streamer read them as int.
+                    if v.is_integer() and -1e16 < v < 1e16:
+                        v = int(v)
+                elif cls is date:
+                    v = datetime(v.year, v.month, v.day)  # a date cell reads as a datetime at midnight
+                elif cls is timedelta:
+                    v = from_excel(v / _DAY, epoch)  # a duration-formatted cell, as openpyxl converts it
+                values.append(v)
+            if seen:
+                yield number, tuple(values)
+
+    return rows(), dimension, workbook.close
 
 
 def _csv_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int | None, Callable[[], None]]:

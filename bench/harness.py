@@ -229,8 +229,10 @@ def server(url: str, workers: int = 1, asgi_app: str | None = None, cache: bool 
     if asgi_app is None:
         command = [PYTHON, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     else:
-        command = [PYTHON, "-m", "uvicorn", asgi_app, "--host", "127.0.0.1", "--port", str(port),
-                   "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+        # uvicorn as `juara serve` runs it (TCP_NODELAY on every connection, see service/http_protocol.py).
+        command = [PYTHON, "-c", "import sys, uvicorn; from service.http_protocol import NoDelayH11Protocol; "
+                   "uvicorn.run(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]), workers=int(sys.argv[3]), "
+                   "log_level='warning', access_log=False, http=NoDelayH11Protocol)", asgi_app, str(port), str(workers)]
     VAR.mkdir(parents=True, exist_ok=True)
     log_file = open(VAR / "server.log", "ab")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(  # noqa: S603 - our own commands

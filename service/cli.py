@@ -92,8 +92,10 @@ def serve(
 
     run_db(check)
     console.print(f"serving http://{host}:{port}/graphql ({workers} worker{'s' if workers > 1 else ''})")
+    from service.http_protocol import NoDelayH11Protocol
+
     uvicorn.run("service.app:app", host=host, port=port, workers=workers, log_level="warning",
-                proxy_headers=False, access_log=False)
+                proxy_headers=False, access_log=False, http=NoDelayH11Protocol)
 
 
 @app.command("seed-demo")

@@ -33,7 +33,8 @@ def _figures(r: dict[str, Any]) -> str:
         ("p99_ms", "p99 {} ms"), ("errors", "{} errors"), ("uncached_rps", "uncached {} req/s"),
         ("uncached_p99_ms", "uncached p99 {} ms"), ("rows_per_s", "{} rows/s"),
         ("baseline_rows_per_s", "plain insert {} rows/s"), ("drafts_per_s", "{} drafts/s"),
-        ("bare_renders_per_s", "bare {} renders/s"), ("total", "{} counted"), ("error", "failed: {}"),
+        ("bare_renders_per_s", "bare {} renders/s"), ("total", "{} counted"),
+        ("first_request_ms", "first request {} ms"), ("error", "failed: {}"),
     ]
     return "; ".join(fmt.format(_fmt(r[k])) for k, fmt in keys if k in r and r[k] is not None)
 

@@ -184,7 +184,7 @@ def ensure_dataset(database: str, size: int, pg_url: str, log: Callable[[str], N
     want = f"{size}:{SEED}:{migrations_head()}"
     if stamp.exists() and stamp.read_text() == want and _count_achievements(url) == size:
         # Idempotent and quick: installs whatever set-up the current code expects of a migrated database.
-        subprocess.run([PYTHON, "-m", "service.cli", "migrate"], check=True, cwd=ROOT,  # noqa: S603
+        subprocess.run([PYTHON, "-m", "web.cli", "migrate"], check=True, cwd=ROOT,  # noqa: S603
                        env={**os.environ, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING"},
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return url
@@ -199,7 +199,7 @@ def ensure_dataset(database: str, size: int, pg_url: str, log: Callable[[str], N
     log(f"seeding {size} achievements on {database} …")
     started = time.perf_counter()
     env = {**os.environ, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING"}
-    subprocess.run([PYTHON, "-m", "service.cli", "seed-demo", "--achievements", str(size)],  # noqa: S603
+    subprocess.run([PYTHON, "-m", "web.cli", "seed-demo", "--achievements", str(size)],  # noqa: S603
                    check=True, env=env, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if database == "postgres":
@@ -227,10 +227,10 @@ def server(url: str, workers: int = 1, asgi_app: str | None = None, cache: bool 
     env = {**os.environ, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING",
            "JUARA_RESPONSE_CACHE": "1" if cache else "0"}
     if asgi_app is None:
-        command = [PYTHON, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
+        command = [PYTHON, "-m", "web.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     else:
-        # uvicorn as `juara serve` runs it (TCP_NODELAY on every connection, see service/http_protocol.py).
-        command = [PYTHON, "-c", "import sys, uvicorn; from service.http_protocol import NoDelayH11Protocol; "
+        # uvicorn as `juara serve` runs it (TCP_NODELAY on every connection, see web/http_protocol.py).
+        command = [PYTHON, "-c", "import sys, uvicorn; from web.http_protocol import NoDelayH11Protocol; "
                    "uvicorn.run(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]), workers=int(sys.argv[3]), "
                    "log_level='warning', access_log=False, http=NoDelayH11Protocol)", asgi_app, str(port), str(workers)]
     VAR.mkdir(parents=True, exist_ok=True)

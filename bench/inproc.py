@@ -30,7 +30,7 @@ async def graphql_sql_count(query: str, variables: dict[str, Any]) -> tuple[int,
     """Statements one GraphQL request sends, through the ASGI app (httpx ASGITransport, no network)."""
     import httpx
 
-    from service.app import create_app
+    from web.app import create_app
 
     app = create_app(manage_database=False)
     _disable_response_cache(app)
@@ -48,7 +48,7 @@ async def graphql_sql_count(query: str, variables: dict[str, Any]) -> tuple[int,
 
 def _disable_response_cache(app: Any) -> None:
     """What is counted is the work of answering, not a replay from memory."""
-    from service.response_cache import PublicResponseCache
+    from web.response_cache import PublicResponseCache
 
     for route in getattr(app, "routes", []):
         inner = getattr(route, "app", None)

@@ -254,7 +254,7 @@ class Server:
         # The anonymous response cache is off: the numbers are the cost of computing stats, not of a replay.
         env = {**os.environ, "DATABASE_URL": self.url, "JUARA_LOG_LEVEL": "warning", "JUARA_RESPONSE_CACHE": "0"}
         self.proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "uvicorn", "service.app:app", "--host", "127.0.0.1", "--port", str(self.port),
+            [sys.executable, "-m", "uvicorn", "web.app:app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "warning", "--no-access-log"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )

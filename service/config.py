@@ -49,7 +49,7 @@ class Settings:
     request_timeout_seconds: int = 30
     introspection: bool = True
     graphiql: bool = True
-    # Anonymous query responses kept in memory until the database changes (service/response_cache.py).
+    # Anonymous query responses kept in memory until the database changes (web/response_cache.py).
     response_cache: bool = True
     # The common shapes of the achievements listing answered by a compiled plan (schema/achievements/compiled.py).
     compiled_plans: bool = True

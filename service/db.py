@@ -112,7 +112,7 @@ async def run_migrations(url: str | None = None) -> None:
     await migrate(config=tortoise_config(url))
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     await load_reference_data()
-    from service.response_cache import install_change_stamp
+    from service.change_stamp import install_change_stamp
 
     tables = [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
     await install_change_stamp(connections.get("default"), tables)

@@ -8,11 +8,8 @@ import io
 import logging
 import os
 import tempfile
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from typing import Any
-
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from service import stats
 from service.achievements import AchievementFilter, filtered_achievements
@@ -24,8 +21,6 @@ from service.enums import (
     AchieverKind,
     InstitutionKind,
 )
-from service.errors import DomainError, Forbidden, UserInputError
-from service.http_auth import request_actor
 from service.models import AchievementPerson, Category, Desa, Institution, Kecamatan, Person
 from service.security import Actor
 
@@ -46,81 +41,6 @@ HEADERS = [
     "Kategori Utama", "Subkategori", "Tanggal", "Lokasi", "Instansi", "Jenis Instansi", "Kecamatan",
     "Desa/Kelurahan", "Jenis Peraih", "Nama Peraih", "Status", "Poin",
 ]
-
-
-class ExportError(DomainError):
-    """A query-string parameter of an export cannot be understood."""
-
-
-# --- parameters -----------------------------------------------------------------------------------
-
-def _enum(params: dict[str, str], name: str, enum_type: Any, label: str) -> Any:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return enum_type(raw)
-    except ValueError:
-        raise ExportError(f"Nilai {label} '{raw[:40]}' tidak dikenal.") from None
-
-
-def _date(params: dict[str, str], name: str, label: str) -> dt.date | None:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ExportError(f"{label} harus berformat TTTT-BB-HH, misalnya 2026-08-17.") from None
-
-
-def _global_id(params: dict[str, str], name: str, expected: str) -> int | None:
-    """Global IDs as in the API (base64 "Type:pk"); decoded here because service/ knows no GraphQL."""
-    import base64
-    import binascii
-
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        type_name, _, pk = base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8").partition(":")
-    except (binascii.Error, UnicodeError, ValueError):
-        type_name, pk = "", ""
-    if type_name != expected or not pk.isdigit() or len(pk) > 18:
-        raise ExportError(f"ID '{raw[:60]}' bukan ID {expected} yang sah.")
-    return int(pk)
-
-
-def achievement_filter(params: dict[str, str]) -> AchievementFilter:
-    """The `achievements` query's filter, from query-string parameters with the same names."""
-    return AchievementFilter(
-        status=_enum(params, "status", AchievementStatus, "status"),
-        level=_enum(params, "level", AchievementLevel, "tingkat"),
-        rank=_enum(params, "rank", AchievementRank, "peringkat"),
-        category_id=_global_id(params, "categoryId", "Category"),
-        kecamatan_id=_global_id(params, "kecamatanId", "Kecamatan"),
-        desa_id=_global_id(params, "desaId", "Desa"),
-        institution_id=_global_id(params, "institutionId", "Institution"),
-        achiever_kind=_enum(params, "achieverKind", AchieverKind, "jenis peraih"),
-        date_from=_date(params, "dateFrom", "Tanggal awal"),
-        date_to=_date(params, "dateTo", "Tanggal akhir"),
-        search=(params.get("search") or None),
-    )
-
-
-def stats_filter(params: dict[str, str]) -> stats.StatsFilter:
-    year = params.get("year")
-    if year not in (None, "") and not year.isdigit():
-        raise ExportError("Tahun harus berupa angka, misalnya 2025.")
-    return stats.StatsFilter(
-        year=int(year) if year else None,
-        date_from=_date(params, "dateFrom", "Tanggal awal"),
-        date_to=_date(params, "dateTo", "Tanggal akhir"),
-        level=_enum(params, "level", AchievementLevel, "tingkat"),
-        category_id=_global_id(params, "categoryId", "Category"),
-        kecamatan_id=_global_id(params, "kecamatanId", "Kecamatan"),
-        status=_enum(params, "status", AchievementStatus, "status"),
-    )
 
 
 # --- rows -----------------------------------------------------------------------------------------
@@ -237,15 +157,6 @@ async def xlsx_file(actor: Actor | None, flt: AchievementFilter) -> str:
     return path
 
 
-def _file_chunks(path: str, chunk: int = 64 * 1024) -> Iterable[bytes]:
-    try:
-        with open(path, "rb") as fh:
-            while data := fh.read(chunk):
-                yield data
-    finally:
-        os.unlink(path)
-
-
 # --- statistics workbook ---------------------------------------------------------------------------
 
 async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
@@ -310,66 +221,3 @@ async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
-
-
-# --- HTTP -------------------------------------------------------------------------------------------
-
-def _refusal(exc: Exception) -> JSONResponse:
-    if isinstance(exc, Forbidden):
-        return JSONResponse({"error": "FORBIDDEN", "message": str(exc)}, status_code=403)
-    if isinstance(exc, UserInputError):
-        return JSONResponse({"error": exc.problems[0].code.value, "message": exc.problems[0].message}, status_code=400)
-    return JSONResponse({"error": "INVALID", "message": str(exc)}, status_code=400)
-
-
-def _file_name(stem: str, ext: str) -> str:
-    return f"{stem}-{dt.date.today().isoformat()}.{ext}"
-
-
-async def achievements_csv(request: Request) -> Response:
-    """GET /exports/achievements.csv with the filters of the `achievements` query."""
-    actor, refusal = await request_actor(request)
-    if refusal:
-        return refusal
-    try:
-        flt = achievement_filter(dict(request.query_params))
-    except DomainError as exc:
-        return _refusal(exc)
-    log.info("achievements exported", extra={"format": "csv", "actor": actor.username if actor else None})
-    return StreamingResponse(
-        csv_chunks(actor, flt), media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{_file_name("prestasi", "csv")}"'},
-    )
-
-
-async def achievements_xlsx(request: Request) -> Response:
-    """GET /exports/achievements.xlsx with the filters of the `achievements` query."""
-    actor, refusal = await request_actor(request)
-    if refusal:
-        return refusal
-    try:
-        flt = achievement_filter(dict(request.query_params))
-    except DomainError as exc:
-        return _refusal(exc)
-    path = await xlsx_file(actor, flt)
-    log.info("achievements exported", extra={"format": "xlsx", "actor": actor.username if actor else None})
-    return StreamingResponse(
-        _file_chunks(path),
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_file_name("prestasi", "xlsx")}"'},
-    )
-
-
-async def stats_xlsx(request: Request) -> Response:
-    """GET /exports/stats.xlsx with the filters of the `stats` query (year, dateFrom, dateTo, level, …)."""
-    actor, refusal = await request_actor(request)
-    if refusal:
-        return refusal
-    try:
-        data = await stats_workbook(actor, stats_filter(dict(request.query_params)))
-    except DomainError as exc:
-        return _refusal(exc)
-    return Response(
-        data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_file_name("statistik-prestasi", "xlsx")}"'},
-    )

@@ -37,5 +37,5 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("tortoise").setLevel(logging.WARNING)
     logging.getLogger("aiosqlite").setLevel(logging.WARNING)
     # Strawberry logs every GraphQL error, hostile input included, without the request id; the view
-    # logs the unexpected ones itself (schema/view.py, with the request id), so its own log stays quiet.
+    # logs the unexpected ones itself (web/graphql.py, with the request id), so its own log stays quiet.
     logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)

@@ -602,7 +602,7 @@ class AggregateMemory:
         self._warned = False
 
     async def generation(self) -> _Generation | None:
-        from service.response_cache import ChangeStamp
+        from service.change_stamp import ChangeStamp
 
         conn = connections.get("default")
         if isinstance(conn, TransactionalDBClient):

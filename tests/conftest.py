@@ -144,7 +144,7 @@ async def db(database_url: str) -> AsyncIterator[str]:
 async def client(db: str):
     import httpx
 
-    from service.app import create_app
+    from web.app import create_app
 
     app = create_app(manage_database=False)
     transport = httpx.ASGITransport(app=app)

@@ -78,7 +78,7 @@ async def test_success_clears_the_username_counter(gql):
 
 
 async def test_failures_from_one_address_across_usernames_are_limited(db):
-    from service.app import create_app
+    from web.app import create_app
 
     await make_user(Role.EDITOR, username="korban")
     app = create_app(manage_database=False)

@@ -75,7 +75,7 @@ UNCOVERED = [
 @pytest.fixture
 async def apps(db):
     base = get_settings()
-    from service.app import create_app
+    from web.app import create_app
 
     made = {}
     try:
@@ -122,7 +122,7 @@ async def both(apps, query: str, variables: dict[str, Any] | None = None, login=
 
 
 def covered(query: str) -> bool:
-    from service.app import _schema_for
+    from web.app import _schema_for
 
     schema = _schema_for(get_settings())._schema
     return plan_for(schema, query, parse(query), None) is not None

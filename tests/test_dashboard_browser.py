@@ -78,7 +78,7 @@ async def live_server(database_url: str) -> AsyncIterator[str]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "JUARA_ADMIN_USERNAME": "", "JUARA_LOG_LEVEL": "warning"}
     proc = subprocess.Popen(  # noqa: ASYNC220 - started once, polled below
-        [sys.executable, "-m", "uvicorn", "service.app:app", "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "uvicorn", "web.app:app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],
         env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from service.config import get_settings, override_settings
-from service.middleware import GuardMiddleware
+from web.middleware import GuardMiddleware
 
 LEAK_MARKERS = ("Traceback", "SELECT", "sqlite", "asyncpg", "psycopg", "OperationalError", 'File "')
 
@@ -21,7 +21,7 @@ LEAK_MARKERS = ("Traceback", "SELECT", "sqlite", "asyncpg", "psycopg", "Operatio
 @contextlib.asynccontextmanager
 async def app_client(**changes):
     """A client on an app built under changed settings (restored afterwards)."""
-    from service.app import create_app
+    from web.app import create_app
 
     old = get_settings()
     override_settings(dataclasses.replace(old, **changes))

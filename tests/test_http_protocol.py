@@ -8,7 +8,7 @@ import socket
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from service.http_protocol import NoDelayH11Protocol
+from web.http_protocol import NoDelayH11Protocol
 
 
 async def _nodelay_seen(protocol: type[H11Protocol]) -> int:

@@ -336,7 +336,7 @@ async def test_cli_import_command(database_url, db, tmp_path):
     env = {**os.environ, "DATABASE_URL": database_url, "JUARA_LOG_LEVEL": "WARNING", "COLUMNS": "120"}
 
     def juara(*args):
-        return subprocess.run([sys.executable, "-m", "service.cli", *args], env=env, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "web.cli", *args], env=env, capture_output=True,
                               text=True, timeout=120, check=False)
 
     failed = juara("import", str(bad), "--institution", school.name)

@@ -6,14 +6,14 @@ import httpx
 
 from service.enums import AchievementStatus, Role
 from service.models import Achievement
-from service.response_cache import PublicResponseCache
 from tests.factories import make_achievement, make_institution, make_user
+from web.response_cache import PublicResponseCache
 
 LIST = "{ achievements(first: 10) { edges { node { title status } } } }"
 
 
 def _app_and_cache():
-    from service.app import create_app
+    from web.app import create_app
 
     app = create_app(manage_database=False)
     for route in app.routes:
@@ -110,8 +110,8 @@ async def test_errors_are_not_cached(db):
 async def test_every_table_an_anonymous_caller_reads_moves_the_change_stamp(db):
     from tortoise import Tortoise, connections
 
+    from service.change_stamp import UNWATCHED_TABLES, ChangeStamp
     from service.db import dialect
-    from service.response_cache import UNWATCHED_TABLES, ChangeStamp
 
     stamp = ChangeStamp()
     before = await stamp.read()

@@ -10,9 +10,6 @@ from docx import Document
 from docx.shared import Pt
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 
 from service.models import PressRelease
 
@@ -83,24 +80,3 @@ def file_name(release: PressRelease) -> str:
     ascii_title = unicodedata.normalize("NFKD", release.title).encode("ascii", "ignore").decode("ascii").lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:80].rstrip("-")
     return f"rilis-{release.id}{'-' + slug if slug else ''}.docx"
-
-
-async def docx_download(request: Request) -> Response:
-    """GET /press-releases/{id}.docx: the API's access rules (token optional; anonymous sees PUBLISHED only)."""
-    from service.http_auth import path_pk, request_actor
-    from service.press import visible_releases
-
-    actor, refusal = await request_actor(request)
-    if refusal is not None:
-        return refusal
-    pk = path_pk(request.path_params["release_id"], "PressRelease")
-    release = await visible_releases(actor).filter(id=pk).first() if pk is not None else None
-    if release is None:
-        return JSONResponse({"error": "Rilis berita tidak ditemukan."}, status_code=404)
-    content = await run_in_threadpool(release_docx, release)
-    return Response(content, media_type=CONTENT_TYPE, headers={
-        "Content-Disposition": f'attachment; filename="{file_name(release)}"',
-        "X-Content-Type-Options": "nosniff",
-        # Visibility changes with the status: no shared caches.
-        "Cache-Control": "private, no-store",
-    })

@@ -8,12 +8,12 @@ import httpx
 import pytest
 
 from service import accounts
-from service.app import create_app
 from service.config import get_settings
 from service.enums import Role
 from service.models import AuditEvent, AuthToken, LoginThrottle, User
 from tests.acceptance.support import codes, gid, payload
 from tests.factories import make_institution, make_user
+from web.app import create_app
 
 LOGIN = """mutation($u: String!, $p: String!) {
   login(username: $u, password: $p) { token user { id username role institution { name } } errors { field code message } }

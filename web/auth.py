@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from schema.ids import decode_any
 from service import accounts
 from service.security import Actor
 
@@ -34,9 +32,5 @@ def path_pk(raw: str, type_name: str) -> int | None:
     """An object id in a URL path: the global ID the API gives ("Type:pk" in base64) or the plain number."""
     if raw.isdigit() and len(raw) <= 18:
         return int(raw)
-    try:
-        decoded = base64.b64decode(raw.encode("ascii"), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeError, ValueError):
-        return None
-    kind, _, pk = decoded.partition(":")
-    return int(pk) if kind == type_name and pk.isdigit() and len(pk) <= 18 else None
+    decoded = decode_any(raw)
+    return decoded[1] if decoded is not None and decoded[0] == type_name else None

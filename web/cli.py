@@ -92,9 +92,9 @@ def serve(
 
     run_db(check)
     console.print(f"serving http://{host}:{port}/graphql ({workers} worker{'s' if workers > 1 else ''})")
-    from service.http_protocol import NoDelayH11Protocol
+    from web.http_protocol import NoDelayH11Protocol
 
-    uvicorn.run("service.app:app", host=host, port=port, workers=workers, log_level="warning",
+    uvicorn.run("web.app:app", host=host, port=port, workers=workers, log_level="warning",
                 proxy_headers=False, access_log=False, http=NoDelayH11Protocol)
 
 

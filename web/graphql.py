@@ -17,7 +17,7 @@ from schema.context import Context
 from schema.pagination import PaginationError
 from service import accounts
 from service.errors import DomainError, Forbidden, NotAuthenticated, UserInputError
-from service.middleware import error_body
+from web.middleware import error_body
 
 log = logging.getLogger("juara.graphql")
 
@@ -67,7 +67,7 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
 
 
 def request_id_for(request: Request) -> str:
-    # Set by service.middleware.RequestIdMiddleware; a fresh one when the view runs without it.
+    # Set by web.middleware.RequestIdMiddleware; a fresh one when the view runs without it.
     request_id = request.scope.get("state", {}).get("request_id")
     if not request_id:
         request_id = uuid.uuid4().hex[:16]

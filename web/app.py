@@ -14,11 +14,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from service import accounts, dashboard, db, exports, file_routes
+from service import accounts, db
 from service.config import Settings, get_settings
 from service.logs import configure_logging
-from service.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
-from service.press import docx as press_docx
+from web import dashboard, exports, files, press
+from web.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
 
 log = logging.getLogger("juara.app")
 
@@ -42,8 +42,8 @@ def _schema_for(settings: Settings):
 
 
 def create_app(manage_database: bool = True) -> Starlette:
-    from schema.view import JuaraGraphQL
-    from service.response_cache import PublicResponseCache
+    from web.graphql import JuaraGraphQL
+    from web.response_cache import PublicResponseCache
 
     settings = get_settings()
     configure_logging(settings.log_level)
@@ -65,12 +65,12 @@ def create_app(manage_database: bool = True) -> Starlette:
         multipart_uploads_enabled=True,
     )
     routes = [
-        Route("/graphql", file_routes.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache),
+        Route("/graphql", files.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache),
                                                      settings.max_request_bytes), methods=["GET", "POST"]),
-        Route("/evidence/{evidence_id}", file_routes.evidence_download, methods=["GET"]),
-        Route("/templates/import-prestasi.xlsx", file_routes.import_template, methods=["GET"]),
-        Route("/templates/import-prestasi.csv", file_routes.import_template_csv, methods=["GET"]),
-        Route("/press-releases/{release_id}.docx", press_docx.docx_download, methods=["GET"]),
+        Route("/evidence/{evidence_id}", files.evidence_download, methods=["GET"]),
+        Route("/templates/import-prestasi.xlsx", files.import_template, methods=["GET"]),
+        Route("/templates/import-prestasi.csv", files.import_template_csv, methods=["GET"]),
+        Route("/press-releases/{release_id}.docx", press.docx_download, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/dashboard", dashboard.dashboard_page, methods=["GET"]),
         Route("/dashboard/kecamatan.geojson", dashboard.kecamatan_geojson, methods=["GET"]),
@@ -90,7 +90,7 @@ def create_app(manage_database: bool = True) -> Starlette:
 
 
 def __getattr__(name: str):
-    # `service.app:app` for uvicorn, built on first access so that importing this module stays cheap.
+    # `web.app:app` for uvicorn, built on first access so that importing this module stays cheap.
     if name == "app":
         return create_app()
     raise AttributeError(name)

@@ -10,7 +10,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from service import evidence, imports
-from service.http_auth import path_pk, request_actor
+from web.auth import path_pk, request_actor
 
 log = logging.getLogger("juara.files")
 

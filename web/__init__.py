@@ -1,0 +1,1 @@
+"""The HTTP face: the Starlette app, the GraphQL view, middleware, routes for files, exports, Word and the dashboard, and the `juara` command."""

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from service import imports
+from service.errors import UserInputError
+from service.imports import readers
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _STYLES = (f'<styleSheet {_NS}><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
@@ -52,8 +53,8 @@ def _read(reader, path: Path) -> list[tuple[int, tuple]]:
 
 
 def _same_as_streamed(path: Path) -> list[tuple[int, tuple]]:
-    got = _read(imports._xlsx_rows, path)
-    assert got == _read(imports._xlsx_rows_streamed, path)
+    got = _read(readers._xlsx_rows, path)
+    assert got == _read(readers._xlsx_rows_streamed, path)
     return got
 
 
@@ -112,11 +113,11 @@ def test_sheets_calamine_must_not_hold_are_streamed(tmp_path):
     assert _same_as_streamed(far) == [(1, ("a",))]
     # A reference given twice (calamine takes the last one; the XML is not well-formed).
     twice = _handmade(tmp_path / "twice.xlsx", '<row r="1"><c r="A1" r="XFD1"><v>1</v></c></row>')
-    rows, _, close = imports._xlsx_rows(twice)
+    rows, _, close = readers._xlsx_rows(twice)
     try:
         list(rows)
         raise AssertionError("read")
-    except imports.UserInputError as exc:
+    except UserInputError as exc:
         assert "tidak dapat dibaca" in str(exc.problems[0].message)
     finally:
         close()

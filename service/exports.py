@@ -21,6 +21,7 @@ from service.enums import (
     AchieverKind,
     InstitutionKind,
 )
+from service.labels import LEVEL_LABEL, RANK_LABEL
 from service.models import AchievementPerson, Category, Desa, Institution, Kecamatan, Person
 from service.security import Actor
 
@@ -85,7 +86,7 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
             inst = institutions.get(a["institution_id"])
             level, rank = AchievementLevel(a["level"]), AchievementRank(a["rank"])
             yield [
-                number, a["title"], a["event_name"], a["organizer"], stats.LEVEL_LABEL[level], stats.RANK_LABEL[rank],
+                number, a["title"], a["event_name"], a["organizer"], LEVEL_LABEL[level], RANK_LABEL[rank],
                 a["rank_label"] or "", categories.get(a["category_root_id"], ""),
                 categories.get(a["category_id"], "") if a["category_id"] != a["category_root_id"] else "",
                 a["date"], a["location"] or "", inst["name"] if inst else "",
@@ -194,7 +195,7 @@ async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
     summary.append(["Jumlah prestasi", total])
     summary.append(["Status", STATUS_LABEL[flt.status or AchievementStatus.VERIFIED]])
     for label, value in (("Tahun", flt.year), ("Dari tanggal", flt.date_from), ("Sampai tanggal", flt.date_to),
-                         ("Tingkat", stats.LEVEL_LABEL[flt.level] if flt.level else None)):
+                         ("Tingkat", LEVEL_LABEL[flt.level] if flt.level else None)):
         if value is not None:
             summary.append([label, value])
     summary.append(["Dibuat", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")])

@@ -11,6 +11,7 @@ from schema.directory.types import InstitutionType, load_institution
 from schema.ids import decode_id, given
 from schema.regions.types import DesaType, KecamatanType, load_desa
 from service import stats as service
+from service.labels import LEVEL_LABEL, RANK_LABEL
 from service.models import Kecamatan
 
 
@@ -171,6 +172,6 @@ class PointsTable:
     @classmethod
     def of(cls, t: service.PointsTable) -> PointsTable:
         return cls(
-            levels=[LevelPoints(level=lv, label=service.LEVEL_LABEL[lv], base=b) for lv, b in t.levels],
-            ranks=[RankPoints(rank=rk, label=service.RANK_LABEL[rk], factor=f) for rk, f in t.ranks],
+            levels=[LevelPoints(level=lv, label=LEVEL_LABEL[lv], base=b) for lv, b in t.levels],
+            ranks=[RankPoints(rank=rk, label=RANK_LABEL[rk], factor=f) for rk, f in t.ranks],
         )

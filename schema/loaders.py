@@ -92,5 +92,5 @@ class Loaders:
         qs = press_service.visible_releases(self.actor).filter(achievement_id__in=list(set(keys))).order_by("id")
         groups: dict[int, list[PressRelease]] = defaultdict(list)
         for row in await qs:
-            groups[row.achievement_id].append(row)  # type: ignore[attr-defined]
+            groups[row.achievement_id].append(row)
         return [groups.get(k, []) for k in keys]

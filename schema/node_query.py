@@ -43,7 +43,7 @@ async def resolve_node(info: strawberry.Info, global_id: str) -> Node | None:
         return AchievementType.from_row(row) if row else None
     if type_name == "Evidence":
         ev = await Evidence.filter(id=pk).first()
-        if ev is None or await achievements.get_visible(actor, ev.achievement_id) is None:  # type: ignore[attr-defined]
+        if ev is None or await achievements.get_visible(actor, ev.achievement_id) is None:
             return None
         return EvidenceType.from_row(ev)
     if type_name == "PressRelease":

@@ -56,7 +56,7 @@ def actor_for(user: User, institution_path: str | None, token_id: int | None = N
         user_id=user.id,
         username=user.username,
         role=Role(user.role),
-        institution_id=user.institution_id,  # type: ignore[attr-defined]
+        institution_id=user.institution_id,
         institution_path=institution_path,
         token_id=token_id,
     )
@@ -87,7 +87,7 @@ async def authenticate(token: str | None) -> Actor | None:
     if row is None:
         return None
     user = row.user
-    path = user.institution.path if user.institution_id else None  # type: ignore[attr-defined]
+    path = user.institution.path if user.institution_id else None
     return actor_for(user, path, row.id)
 
 

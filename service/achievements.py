@@ -252,7 +252,7 @@ async def _validate(
                          "Kategori tidak ditemukan; pilih salah satu kategori yang tersedia.")
         else:
             values["category_id"] = category.id
-            values["category_root_id"] = category.parent_id or category.id  # type: ignore[attr-defined]
+            values["category_root_id"] = category.parent_id or category.id
 
     institution = None
     if "institution_id" in p:
@@ -267,13 +267,13 @@ async def _validate(
             values["institution_id"] = institution.id
             values["institution_kind"] = institution.kind
     elif current is not None:
-        institution = await Institution.get(id=current.institution_id)  # type: ignore[attr-defined]
+        institution = await Institution.get(id=current.institution_id)
 
     if institution is not None and ("kecamatan_id" in p or "desa_id" in p or "institution_id" in p):
-        kec_id = data.kecamatan_id if "kecamatan_id" in p else (current.kecamatan_id if current else None)  # type: ignore[attr-defined]
-        desa_id = data.desa_id if "desa_id" in p else (current.desa_id if current else None)  # type: ignore[attr-defined]
+        kec_id = data.kecamatan_id if "kecamatan_id" in p else (current.kecamatan_id if current else None)
+        desa_id = data.desa_id if "desa_id" in p else (current.desa_id if current else None)
         if kec_id is None and desa_id is None:
-            kec_id, desa_id = institution.kecamatan_id, institution.desa_id  # type: ignore[attr-defined]
+            kec_id, desa_id = institution.kecamatan_id, institution.desa_id
         kecamatan, desa = await resolve_region(problems, kec_id, desa_id)
         values["kecamatan_id"] = kecamatan.id if kecamatan else None
         values["desa_id"] = desa.id if desa else None
@@ -291,7 +291,7 @@ async def _validate(
             if len(found) != len(person_ids):
                 problems.add("personIds", UserErrorCode.NOT_FOUND, "Sebagian orang yang dipilih tidak ditemukan.")
             elif institution is not None:
-                foreign = [x for x in persons if x.institution_id not in (None, institution.id)]  # type: ignore[attr-defined]
+                foreign = [x for x in persons if x.institution_id not in (None, institution.id)]
                 if foreign:
                     names = await _names_for(actor, foreign)
                     problems.add(
@@ -324,9 +324,9 @@ async def _validate(
 async def _names_for(actor: Actor, persons: list[Person]) -> list[str]:
     """Names as the actor may read them: persons of other institutions appear as initials unless consented."""
     paths = dict(await Institution.filter(
-        id__in=[p.institution_id for p in persons if p.institution_id is not None]  # type: ignore[attr-defined]
+        id__in=[p.institution_id for p in persons if p.institution_id is not None]
     ).values_list("id", "path"))
-    return [public_person_name(actor, p, paths.get(p.institution_id)) for p in persons]  # type: ignore[attr-defined]
+    return [public_person_name(actor, p, paths.get(p.institution_id)) for p in persons]
 
 
 def _field(key: str) -> str:
@@ -365,7 +365,7 @@ async def _load_for_write(actor: Actor, achievement_id: int) -> tuple[Achievemen
     achievement = await get_visible(actor, achievement_id)
     if achievement is None:
         raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Prestasi tidak ditemukan.")
-    institution = await Institution.get(id=achievement.institution_id)  # type: ignore[attr-defined]
+    institution = await Institution.get(id=achievement.institution_id)
     return achievement, institution
 
 

@@ -64,7 +64,7 @@ class ChangeStamp:
             _, rows = await conn.execute_query("SELECT n FROM change_stamp WHERE id = 1")
             return rows[0]["n"] if rows else None
         if self._sqlite is None:
-            path = conn.filename  # type: ignore[attr-defined]
+            path = conn.filename
             if path == ":memory:":
                 return None  # nothing another connection could change, and nothing to watch
             self._sqlite = sqlite3.connect(path, check_same_thread=False, isolation_level=None)

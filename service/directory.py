@@ -57,13 +57,13 @@ async def resolve_region(
         desa = await Desa.filter(id=desa_id).first()
         if desa is None:
             problems.add(f"{field_prefix}desaId", UserErrorCode.NOT_FOUND, "Desa/kelurahan tidak ditemukan.")
-        elif kecamatan is not None and desa.kecamatan_id != kecamatan.id:  # type: ignore[attr-defined]
+        elif kecamatan is not None and desa.kecamatan_id != kecamatan.id:
             problems.add(
                 f"{field_prefix}desaId", UserErrorCode.INVALID,
                 f"Desa/kelurahan {desa.name} tidak berada di Kecamatan {kecamatan.name}.",
             )
         elif kecamatan is None and kecamatan_id is None:
-            kecamatan = await Kecamatan.get(id=desa.kecamatan_id)  # type: ignore[attr-defined]
+            kecamatan = await Kecamatan.get(id=desa.kecamatan_id)
     return kecamatan, desa
 
 
@@ -114,7 +114,7 @@ async def create_category(actor: Actor, *, name: str, parent_id: int | None = No
         parent = await Category.filter(id=parent_id).first()
         if parent is None:
             problems.add("parentId", UserErrorCode.NOT_FOUND, "Kategori induk tidak ditemukan.")
-        elif parent.parent_id is not None:  # type: ignore[attr-defined]
+        elif parent.parent_id is not None:
             problems.add("parentId", UserErrorCode.INVALID, "Kategori hanya boleh dua tingkat: pilih kategori utama.")
     slug = None
     if name_clean:
@@ -170,8 +170,8 @@ async def create_person(
         problems.add("phone", UserErrorCode.INVALID, "Nomor telepon hanya boleh berisi angka, spasi, + atau -.")
     problems.raise_if_any()
     if kecamatan is None and institution is not None:
-        kecamatan_id = institution.kecamatan_id  # type: ignore[attr-defined]
-        desa_id = desa_id or institution.desa_id  # type: ignore[attr-defined]
+        kecamatan_id = institution.kecamatan_id
+        desa_id = desa_id or institution.desa_id
     async with in_transaction() as conn:
         person = await Person.create(
             name=name_clean,
@@ -216,8 +216,8 @@ async def visible_person(actor: Actor | None, person_id: int) -> Person | None:
         return None
     if actor is not None and actor.is_staff:
         return person
-    if actor is not None and person.institution_id is not None:  # type: ignore[attr-defined]
-        inst = await Institution.get(id=person.institution_id)  # type: ignore[attr-defined]
+    if actor is not None and person.institution_id is not None:
+        inst = await Institution.get(id=person.institution_id)
         if actor.covers_path(inst.path):
             return person
     public = await AchievementPerson.filter(

@@ -134,7 +134,7 @@ async def _editable_achievement(actor: Actor, achievement_id: int, verb: str) ->
     achievement = await get_visible(actor, achievement_id)
     if achievement is None:
         raise UserInputError.one("achievementId", UserErrorCode.NOT_FOUND, "Prestasi tidak ditemukan.")
-    institution = await Institution.get(id=achievement.institution_id)  # type: ignore[attr-defined]
+    institution = await Institution.get(id=achievement.institution_id)
     if not can_act_for(actor, institution):
         raise Forbidden(f"Anda hanya dapat {verb} bukti prestasi instansi Anda dan instansi di bawahnya.")
     allowed = tuple(AchievementStatus) if actor.is_admin else EDITABLE
@@ -192,9 +192,9 @@ async def upload_evidence(
 
 async def remove_evidence(actor: Actor, evidence_id: int) -> Achievement:
     evidence = await Evidence.filter(id=evidence_id).first()
-    if evidence is None or await get_visible(actor, evidence.achievement_id) is None:  # type: ignore[attr-defined]
+    if evidence is None or await get_visible(actor, evidence.achievement_id) is None:
         raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Bukti tidak ditemukan.")
-    achievement, allowed = await _editable_achievement(actor, evidence.achievement_id, "dihapus")  # type: ignore[attr-defined]
+    achievement, allowed = await _editable_achievement(actor, evidence.achievement_id, "dihapus")
     async with in_transaction() as conn:
         updated = await _touch(conn, achievement, allowed)
         deleted = await Evidence.filter(id=evidence.id).using_db(conn).delete()
@@ -217,7 +217,7 @@ async def remove_evidence(actor: Actor, evidence_id: int) -> Achievement:
 async def open_evidence(actor: Actor | None, evidence_id: int) -> tuple[Evidence, Path] | None:
     """The stored file of an evidence row, when the caller may see its achievement; else None."""
     evidence = await Evidence.filter(id=evidence_id, kind=EvidenceKind.FILE).first()
-    if evidence is None or await get_visible(actor, evidence.achievement_id) is None:  # type: ignore[attr-defined]
+    if evidence is None or await get_visible(actor, evidence.achievement_id) is None:
         return None
     path = storage_path(evidence.storage_key or "")
     if path is None or not path.is_file():

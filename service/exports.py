@@ -72,14 +72,14 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
             "achievement_id", "person_id"
         )
         persons = {p.id: p for p in await Person.filter(id__in={pid for _, pid in links})} if links else {}
-        inst_ids |= {p.institution_id for p in persons.values() if p.institution_id}  # type: ignore[attr-defined]
+        inst_ids |= {p.institution_id for p in persons.values() if p.institution_id}
         institutions = {
             i["id"]: i for i in await Institution.filter(id__in=inst_ids).values("id", "name", "path")
         }
         names: dict[int, list[str]] = {}
         for aid, pid in links:
             person = persons[pid]
-            inst = institutions.get(person.institution_id)  # type: ignore[attr-defined]
+            inst = institutions.get(person.institution_id)
             names.setdefault(aid, []).append(public_person_name(actor, person, inst["path"] if inst else None))
         for a in batch:
             number += 1

@@ -195,8 +195,8 @@ def import_achievements(
         if inst is None:
             _fail(f"institution {institution!r} not found")
         path_of_own = None
-        if account.institution_id is not None:  # type: ignore[attr-defined]
-            path_of_own = (await Institution.get(id=account.institution_id)).path  # type: ignore[attr-defined]
+        if account.institution_id is not None:
+            path_of_own = (await Institution.get(id=account.institution_id)).path
         actor = accounts.actor_for(account, path_of_own)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(),

@@ -81,7 +81,7 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 
 class JuaraGraphQL(GraphQL):
-    async def __call__(self, scope, receive, send) -> None:  # type: ignore[override]
+    async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return

@@ -27,7 +27,7 @@ class UserType(Node):
     def from_row(cls, row: User) -> UserType:
         return cls(
             id=strawberry.ID(encode_id("User", row.id)), username=row.username, full_name=row.full_name,
-            role=row.role, is_active=row.is_active, _institution_id=row.institution_id,  # type: ignore[attr-defined]
+            role=row.role, is_active=row.is_active, _institution_id=row.institution_id,
         )
 
     @strawberry.field

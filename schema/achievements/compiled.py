@@ -466,7 +466,7 @@ def plan_for(schema: GraphQLSchema, query: str, document: DocumentNode, operatio
 class CompiledPlans(SchemaExtension):
     """Answers a covered query from its compiled plan; leaves every other request to the ordinary path."""
 
-    async def on_execute(self):  # type: ignore[override]
+    async def on_execute(self):
         ec = self.execution_context
         result = None
         context = ec.context

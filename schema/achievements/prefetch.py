@@ -95,7 +95,7 @@ async def prime_page(info: strawberry.Info, rows: list[Any], fields: set[str]) -
         links = await AchievementPerson.filter(achievement_id__in=ids).select_related("person").order_by("id")
         grouped: dict[int, list[Any]] = defaultdict(list)
         for link in links:
-            grouped[link.achievement_id].append(link.person)  # type: ignore[attr-defined]
+            grouped[link.achievement_id].append(link.person)
         loaders.persons_by_achievement_id.prime_many({i: grouped.get(i, []) for i in ids})
         for row in rows:
             row._page_persons = grouped.get(row.id, [])

@@ -115,28 +115,28 @@ class AchievementType(Node):
         return self._load_category(info)  # type: ignore[return-value]
 
     async def _load_category(self, info: strawberry.Info) -> CategoryType:
-        return CategoryType.from_row(await info.context.loaders.category_by_id.load(self._row.category_id))  # type: ignore[attr-defined]
+        return CategoryType.from_row(await info.context.loaders.category_by_id.load(self._row.category_id))
 
     @strawberry.field
     def institution(self, info: strawberry.Info) -> InstitutionType:
         row = self._row.__dict__.get("_institution")
         if row is not None:
             return InstitutionType.from_row(row)
-        return load_institution(info, self._row.institution_id)  # type: ignore[attr-defined,return-value]
+        return load_institution(info, self._row.institution_id)  # type: ignore[return-value]
 
     @strawberry.field(description="Null for a regency-wide achievement (e.g. an agency's).")
     def kecamatan(self, info: strawberry.Info) -> KecamatanType | None:
         if "_kecamatan" in self._row.__dict__:
             row = self._row.__dict__["_kecamatan"]
             return KecamatanType.from_row(row) if row is not None else None
-        return load_kecamatan(info, self._row.kecamatan_id)  # type: ignore[attr-defined,return-value]
+        return load_kecamatan(info, self._row.kecamatan_id)  # type: ignore[return-value]
 
     @strawberry.field
     def desa(self, info: strawberry.Info) -> DesaType | None:
         if "_desa" in self._row.__dict__:
             row = self._row.__dict__["_desa"]
             return DesaType.from_row(row) if row is not None else None
-        return load_desa(info, self._row.desa_id)  # type: ignore[attr-defined,return-value]
+        return load_desa(info, self._row.desa_id)  # type: ignore[return-value]
 
     @strawberry.field
     def persons(self, info: strawberry.Info) -> list[PersonType]:

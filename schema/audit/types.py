@@ -31,7 +31,7 @@ class AuditEventType:
             id=strawberry.ID(encode_id("AuditEvent", row.id)), action=row.action,
             actor_username=row.actor_username, target_type=row.target_type,
             target_id=strawberry.ID(target) if target else None, before=row.before, after=row.after,
-            created_at=row.created_at, _actor_id=row.actor_id,  # type: ignore[attr-defined]
+            created_at=row.created_at, _actor_id=row.actor_id,
         )
 
     @strawberry.field

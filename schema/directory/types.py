@@ -28,7 +28,7 @@ class CategoryType(Node):
     def from_row(cls, row: Category) -> CategoryType:
         return cls(
             id=strawberry.ID(encode_id("Category", row.id)), slug=row.slug, name=row.name, _pk=row.id,
-            _parent_id=row.parent_id,  # type: ignore[attr-defined]
+            _parent_id=row.parent_id,
         )
 
     @strawberry.field
@@ -57,7 +57,7 @@ class InstitutionType(Node):
     def from_row(cls, row: Institution) -> InstitutionType:
         return cls(
             id=strawberry.ID(encode_id("Institution", row.id)), name=row.name, kind=row.kind, _pk=row.id,
-            _kecamatan_id=row.kecamatan_id, _desa_id=row.desa_id, _parent_id=row.parent_id,  # type: ignore[attr-defined]
+            _kecamatan_id=row.kecamatan_id, _desa_id=row.desa_id, _parent_id=row.parent_id,
         )
 
     @strawberry.field
@@ -103,7 +103,7 @@ class PersonType(Node):
         )
 
     async def _path(self, info: strawberry.Info) -> str | None:
-        iid = self._row.institution_id  # type: ignore[attr-defined]
+        iid = self._row.institution_id
         if iid is None:
             return None
         inst = await info.context.loaders.institution_by_id.load(iid)
@@ -124,15 +124,15 @@ class PersonType(Node):
 
     @strawberry.field
     async def institution(self, info: strawberry.Info) -> InstitutionType | None:
-        return await load_institution(info, self._row.institution_id)  # type: ignore[attr-defined]
+        return await load_institution(info, self._row.institution_id)
 
     @strawberry.field
     async def kecamatan(self, info: strawberry.Info) -> KecamatanType | None:
-        return await load_kecamatan(info, self._row.kecamatan_id)  # type: ignore[attr-defined]
+        return await load_kecamatan(info, self._row.kecamatan_id)
 
     @strawberry.field
     async def desa(self, info: strawberry.Info) -> DesaType | None:
-        return await load_desa(info, self._row.desa_id)  # type: ignore[attr-defined]
+        return await load_desa(info, self._row.desa_id)
 
     async def _private(self, info: strawberry.Info, value):
         if value is None:

@@ -43,7 +43,7 @@ class EvidenceMutations:
                 info.context.actor, decode_id(input.achievement_id, "Achievement", "achievementId"),
                 upload, getattr(upload, "filename", None), input.description,
             )
-            return row, await Achievement.get(id=row.achievement_id)  # type: ignore[attr-defined]
+            return row, await Achievement.get(id=row.achievement_id)
 
         result, errors = await run_mutation(info, call)
         if result is None:

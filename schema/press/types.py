@@ -48,7 +48,7 @@ class PressReleaseRevisionType:
     async def editor(self, info: strawberry.Info) -> Annotated[UserType, strawberry.lazy("schema.accounts.types")] | None:
         from schema.accounts.types import UserType
 
-        editor_id = self._row.editor_id  # type: ignore[attr-defined]
+        editor_id = self._row.editor_id
         if editor_id is None:
             return None
         row = await info.context.loaders.user_by_id.load(editor_id)
@@ -106,7 +106,7 @@ class PressReleaseType(Node):
     ) -> Annotated[AchievementType, strawberry.lazy("schema.achievements.types")] | None:
         from schema.achievements.types import AchievementType
 
-        aid = self._row.achievement_id  # type: ignore[attr-defined]
+        aid = self._row.achievement_id
         if aid is None:
             return None
         row = await info.context.loaders.visible_achievement_by_id.load(aid)

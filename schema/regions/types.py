@@ -41,7 +41,7 @@ class DesaType(Node):
     def from_row(cls, row: Desa) -> DesaType:
         return cls(
             id=strawberry.ID(encode_id("Desa", row.id)), code=row.code, name=row.name,
-            is_kelurahan=row.is_kelurahan, _kecamatan_id=row.kecamatan_id, _pk=row.id,  # type: ignore[attr-defined]
+            is_kelurahan=row.is_kelurahan, _kecamatan_id=row.kecamatan_id, _pk=row.id,
         )
 
     @strawberry.field

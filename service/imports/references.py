@@ -80,8 +80,8 @@ async def load_references(institution: Institution) -> References:
         desa=desa_map,
         desa_labels=[desa_label(n, k) for n, _, _, k in desa],
         desa_by_label=desa_by_label,
-        institution_kecamatan_id=institution.kecamatan_id,  # type: ignore[attr-defined]
-        institution_desa_id=institution.desa_id,  # type: ignore[attr-defined]
+        institution_kecamatan_id=institution.kecamatan_id,
+        institution_desa_id=institution.desa_id,
         persons=persons,
         today=today_wib(),
     )

@@ -1,9 +1,14 @@
 """Accounts: users, their bearer tokens (only hashes stored), and login throttling counters."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from service.enums import Role
+
+if TYPE_CHECKING:
+    from service.models.institutions import Institution
 
 
 class User(Model):
@@ -12,9 +17,10 @@ class User(Model):
     password_hash = fields.CharField(max_length=255)
     full_name = fields.CharField(max_length=200)
     role = fields.CharEnumField(Role, max_length=12)
-    institution = fields.ForeignKeyField(
+    institution: fields.ForeignKeyNullableRelation["Institution"] = fields.ForeignKeyField(
         "models.Institution", related_name="users", null=True, on_delete=fields.RESTRICT
     )
+    institution_id: int | None
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     password_changed_at = fields.DatetimeField(null=True)
@@ -27,7 +33,8 @@ class User(Model):
 class AuthToken(Model):
     id = fields.IntField(primary_key=True)
     token_hash = fields.CharField(max_length=64, unique=True)
-    user = fields.ForeignKeyField("models.User", related_name="tokens", on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField("models.User", related_name="tokens", on_delete=fields.CASCADE)
+    user_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField(db_index=True)
     revoked_at = fields.DatetimeField(null=True)

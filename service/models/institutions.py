@@ -1,22 +1,30 @@
 """Institutions (schools, village governments, offices) and the persons who achieve."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from service.enums import InstitutionKind
+
+if TYPE_CHECKING:
+    from service.models.regions import Desa, Kecamatan
 
 
 class Institution(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=200, db_index=True)
     kind = fields.CharEnumField(InstitutionKind, max_length=24, db_index=True)
-    kecamatan = fields.ForeignKeyField(
+    kecamatan: fields.ForeignKeyNullableRelation["Kecamatan"] = fields.ForeignKeyField(
         "models.Kecamatan", related_name="institutions", null=True, on_delete=fields.RESTRICT
     )
-    desa = fields.ForeignKeyField("models.Desa", related_name="institutions", null=True, on_delete=fields.RESTRICT)
-    parent = fields.ForeignKeyField(
+    kecamatan_id: int | None
+    desa: fields.ForeignKeyNullableRelation["Desa"] = fields.ForeignKeyField("models.Desa", related_name="institutions", null=True, on_delete=fields.RESTRICT)
+    desa_id: int | None
+    parent: fields.ForeignKeyNullableRelation["Institution"] = fields.ForeignKeyField(
         "models.Institution", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: int | None
     # Materialised path "/1/7/42/" of ids from the root: subtree checks are a prefix match.
     path = fields.CharField(max_length=255, db_index=True, default="/")
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -29,11 +37,14 @@ class Institution(Model):
 class Person(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=200, db_index=True)
-    institution = fields.ForeignKeyField(
+    institution: fields.ForeignKeyNullableRelation["Institution"] = fields.ForeignKeyField(
         "models.Institution", related_name="persons", null=True, on_delete=fields.RESTRICT
     )
-    kecamatan = fields.ForeignKeyField("models.Kecamatan", related_name="persons", null=True, on_delete=fields.RESTRICT)
-    desa = fields.ForeignKeyField("models.Desa", related_name="persons", null=True, on_delete=fields.RESTRICT)
+    institution_id: int | None
+    kecamatan: fields.ForeignKeyNullableRelation["Kecamatan"] = fields.ForeignKeyField("models.Kecamatan", related_name="persons", null=True, on_delete=fields.RESTRICT)
+    kecamatan_id: int | None
+    desa: fields.ForeignKeyNullableRelation["Desa"] = fields.ForeignKeyField("models.Desa", related_name="persons", null=True, on_delete=fields.RESTRICT)
+    desa_id: int | None
     publication_consent = fields.BooleanField(default=False)
     # Personal data (UU 27/2022): never exposed to the public or to other institutions.
     nik = fields.CharField(max_length=16, null=True)

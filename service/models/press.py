@@ -1,17 +1,24 @@
 """Press releases drafted from verified achievements, and their revisions."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from service.enums import PressReleaseStatus
 
+if TYPE_CHECKING:
+    from service.models.accounts import User
+    from service.models.achievements import Achievement
+
 
 class PressRelease(Model):
     id = fields.IntField(primary_key=True)
     # Null for a roundup covering several achievements.
-    achievement = fields.ForeignKeyField(
+    achievement: fields.ForeignKeyNullableRelation["Achievement"] = fields.ForeignKeyField(
         "models.Achievement", related_name="press_releases", null=True, on_delete=fields.RESTRICT
     )
+    achievement_id: int | None
     title = fields.CharField(max_length=300)
     body = fields.TextField()
     status = fields.CharEnumField(PressReleaseStatus, max_length=12, default=PressReleaseStatus.DRAFT, db_index=True)
@@ -20,9 +27,10 @@ class PressRelease(Model):
     # Set when the achievement was corrected or its verification withdrawn after drafting.
     needs_review_reason = fields.CharField(max_length=300, null=True)
     roundup_filter = fields.JSONField(null=True)
-    created_by = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "models.User", related_name="press_releases", null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     published_at = fields.DatetimeField(null=True)
@@ -34,11 +42,13 @@ class PressRelease(Model):
 
 class PressReleaseRevision(Model):
     id = fields.IntField(primary_key=True)
-    press_release = fields.ForeignKeyField("models.PressRelease", related_name="revisions", on_delete=fields.CASCADE)
+    press_release: fields.ForeignKeyRelation["PressRelease"] = fields.ForeignKeyField("models.PressRelease", related_name="revisions", on_delete=fields.CASCADE)
+    press_release_id: int
     version = fields.IntField()
     title = fields.CharField(max_length=300)
     body = fields.TextField()
-    editor = fields.ForeignKeyField("models.User", related_name="revisions", null=True, on_delete=fields.SET_NULL)
+    editor: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField("models.User", related_name="revisions", null=True, on_delete=fields.SET_NULL)
+    editor_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -19,9 +19,10 @@ class Desa(Model):
     code = fields.CharField(max_length=20, unique=True)
     name = fields.CharField(max_length=100)
     is_kelurahan = fields.BooleanField(default=False)
-    kecamatan = fields.ForeignKeyField(
+    kecamatan: fields.ForeignKeyRelation["Kecamatan"] = fields.ForeignKeyField(
         "models.Kecamatan", related_name="desa", on_delete=fields.RESTRICT, db_index=True
     )
+    kecamatan_id: int
 
     class Meta:
         table = "desa"

@@ -86,17 +86,17 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
     ids = [a.id for a in achievements]
     institutions = {
         i.id: i for i in await Institution.filter(
-            id__in={a.institution_id for a in achievements}  # type: ignore[attr-defined]
+            id__in={a.institution_id for a in achievements}
         ).using_db(conn)
     }
     categories = {c.id: c for c in await Category.filter(
-        id__in={a.category_id for a in achievements} | {a.category_root_id for a in achievements}  # type: ignore[attr-defined]
+        id__in={a.category_id for a in achievements} | {a.category_root_id for a in achievements}
     ).using_db(conn)}
     kecamatan = {k.id: k.name for k in await Kecamatan.filter(
-        id__in={a.kecamatan_id for a in achievements if a.kecamatan_id}  # type: ignore[attr-defined]
+        id__in={a.kecamatan_id for a in achievements if a.kecamatan_id}
     ).using_db(conn)}
     desa = {d.id: d.name for d in await Desa.filter(
-        id__in={a.desa_id for a in achievements if a.desa_id}  # type: ignore[attr-defined]
+        id__in={a.desa_id for a in achievements if a.desa_id}
     ).using_db(conn)}
     links = await AchievementPerson.filter(achievement_id__in=ids).using_db(conn).order_by("id").values_list(
         "achievement_id", "person_id"
@@ -114,9 +114,9 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
             by_achievement[aid].append(PersonFacts(name=name, consent=bool(consent)))
     out = []
     for a in achievements:
-        inst = institutions[a.institution_id]  # type: ignore[attr-defined]
-        category = categories[a.category_id]  # type: ignore[attr-defined]
-        root = categories.get(a.category_root_id, category)  # type: ignore[attr-defined]
+        inst = institutions[a.institution_id]
+        category = categories[a.category_id]
+        root = categories.get(a.category_root_id, category)
         out.append(AchievementFacts(
             key=a.id,
             title=a.title,
@@ -134,8 +134,8 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
             category_slug=category.slug,
             category_root_name=root.name,
             category_root_slug=root.slug,
-            kecamatan=kecamatan.get(a.kecamatan_id),  # type: ignore[attr-defined]
-            desa=desa.get(a.desa_id),  # type: ignore[attr-defined]
+            kecamatan=kecamatan.get(a.kecamatan_id),
+            desa=desa.get(a.desa_id),
             persons=tuple(by_achievement.get(a.id, ())),
         ))
     return out
@@ -380,7 +380,7 @@ async def _check_publishable(release: PressRelease, conn: Any) -> None:
     if release.needs_review_reason:
         problems.add(None, UserErrorCode.INVALID,
                      f"Rilis belum dapat diterbitkan: {release.needs_review_reason}")
-    achievement_id = release.achievement_id  # type: ignore[attr-defined]
+    achievement_id = release.achievement_id
     if achievement_id is not None:
         achievement = await Achievement.filter(id=achievement_id).using_db(conn).first()
         if achievement is None or achievement.status != AchievementStatus.VERIFIED:
@@ -393,7 +393,7 @@ async def revisions_of(release_ids: list[int]) -> dict[int, list[PressReleaseRev
     rows = await PressReleaseRevision.filter(press_release_id__in=release_ids).order_by("-version")
     out: dict[int, list[PressReleaseRevision]] = defaultdict(list)
     for row in rows:
-        out[row.press_release_id].append(row)  # type: ignore[attr-defined]
+        out[row.press_release_id].append(row)
     return out
 
 

@@ -136,7 +136,7 @@ async def build_scope(actor: Actor | None, flt: StatsFilter | None) -> Scope:
         params.append(AchievementLevel(f.level).value)
     if f.category_id is not None:
         category = await Category.filter(id=f.category_id).first()
-        if category is not None and category.parent_id is None:  # type: ignore[attr-defined]
+        if category is not None and category.parent_id is None:
             clauses.append("s.category_root_id = ?")
             params.append(category.id)
             root = category.id

@@ -10,7 +10,9 @@ import strawberry
 from service.errors import UserErrorCode as DomainUserErrorCode
 from service.errors import UserInputError
 
-UserErrorCode = strawberry.enum(DomainUserErrorCode, name="UserErrorCode")
+# strawberry.enum registers the GraphQL enum on the domain enum and returns that same class.
+UserErrorCode = DomainUserErrorCode
+strawberry.enum(UserErrorCode, name="UserErrorCode")
 
 
 @strawberry.type(description="A validation or workflow failure; nothing was changed.")

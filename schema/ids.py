@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, overload
 
 import strawberry
 
@@ -34,6 +34,10 @@ def given(value: Any) -> Any:
     return None if value is strawberry.UNSET else value
 
 
+@overload
+def decode_id(global_id: str, expected: str, field: str | None = None) -> int: ...
+@overload
+def decode_id(global_id: str | None, expected: str, field: str | None = None) -> int | None: ...
 def decode_id(global_id: str | None, expected: str, field: str | None = None) -> int | None:
     """The primary key behind a global ID of the expected type; a malformed one is a UserError."""
     if global_id is None or global_id is strawberry.UNSET:
@@ -47,4 +51,4 @@ def decode_id(global_id: str | None, expected: str, field: str | None = None) ->
 def decode_ids(global_ids: list[str] | None, expected: str, field: str) -> list[int] | None:
     if global_ids is None or global_ids is strawberry.UNSET:
         return None
-    return [decode_id(g, expected, field) for g in global_ids]  # type: ignore[misc]
+    return [decode_id(g, expected, field) for g in global_ids]

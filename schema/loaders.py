@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
+from tortoise.models import Model
 
 from service import achievements as achievements_service
 from service import duplicates as duplicates_service
@@ -25,9 +26,11 @@ from service.models import (
 )
 from service.security import Actor
 
+M = TypeVar("M", bound=Model)
 
-async def _by_id(model: Any, keys: Sequence[int]) -> list[Any]:
-    rows = {r.id: r for r in await model.filter(id__in=list(set(keys)))}
+
+async def _by_id(model: type[M], keys: Sequence[int]) -> list[M | None]:
+    rows = {r.pk: r for r in await model.filter(id__in=list(set(keys)))}
     return [rows.get(k) for k in keys]
 
 
@@ -43,24 +46,24 @@ class Loaders:
 
     def __init__(self, actor: Actor | None):
         self.actor = actor
-        self.kecamatan_by_id = DataLoader(lambda keys: _by_id(Kecamatan, keys))
-        self.desa_by_id = DataLoader(lambda keys: _by_id(Desa, keys))
+        self.kecamatan_by_id: DataLoader[int, Kecamatan | None] = DataLoader(lambda keys: _by_id(Kecamatan, keys))
+        self.desa_by_id: DataLoader[int, Desa | None] = DataLoader(lambda keys: _by_id(Desa, keys))
         self.desa_by_kecamatan_id = DataLoader(lambda keys: _grouped(Desa, "kecamatan_id", keys, "code"))
-        self.category_by_id = DataLoader(lambda keys: _by_id(Category, keys))
+        self.category_by_id: DataLoader[int, Category | None] = DataLoader(lambda keys: _by_id(Category, keys))
         self.categories_by_parent_id = DataLoader(
             lambda keys: _grouped(Category, "parent_id", keys, "sort_order")
         )
-        self.institution_by_id = DataLoader(lambda keys: _by_id(Institution, keys))
+        self.institution_by_id: DataLoader[int, Institution | None] = DataLoader(lambda keys: _by_id(Institution, keys))
         self.institutions_by_parent_id = DataLoader(lambda keys: _grouped(Institution, "parent_id", keys, "name"))
-        self.person_by_id = DataLoader(lambda keys: _by_id(Person, keys))
+        self.person_by_id: DataLoader[int, Person | None] = DataLoader(lambda keys: _by_id(Person, keys))
         self.persons_by_achievement_id = DataLoader(self._persons_by_achievement)
         self.evidence_by_achievement_id = DataLoader(lambda keys: _grouped(Evidence, "achievement_id", keys))
         self.press_releases_by_achievement_id = DataLoader(self._press_by_achievement)
-        self.user_by_id = DataLoader(lambda keys: _by_id(User, keys))
+        self.user_by_id: DataLoader[int, User | None] = DataLoader(lambda keys: _by_id(User, keys))
         self.revisions_by_press_release_id = DataLoader(self._revisions_by_press_release)
         self.possible_duplicates_by_achievement_id = DataLoader(self._possible_duplicates)
         # Only for achievements already checked as visible (e.g. the ones a duplicate hint points to).
-        self.achievement_by_id = DataLoader(lambda keys: _by_id(Achievement, keys))
+        self.achievement_by_id: DataLoader[int, Achievement | None] = DataLoader(lambda keys: _by_id(Achievement, keys))
         # Checks visibility itself: None for what the caller may not see (e.g. a release's achievement).
         self.visible_achievement_by_id = DataLoader(self._visible_achievements)
 

@@ -24,36 +24,36 @@ async def resolve_node(info: strawberry.Info, global_id: str) -> Node | None:
     type_name, pk = decoded
     actor = info.context.actor
     if type_name == "Kecamatan":
-        row = await Kecamatan.filter(id=pk).first()
-        return KecamatanType.from_row(row) if row else None
+        kecamatan = await Kecamatan.filter(id=pk).first()
+        return KecamatanType.from_row(kecamatan) if kecamatan else None
     if type_name == "Desa":
-        row = await Desa.filter(id=pk).first()
-        return DesaType.from_row(row) if row else None
+        desa = await Desa.filter(id=pk).first()
+        return DesaType.from_row(desa) if desa else None
     if type_name == "Category":
-        row = await Category.filter(id=pk).first()
-        return CategoryType.from_row(row) if row else None
+        category = await Category.filter(id=pk).first()
+        return CategoryType.from_row(category) if category else None
     if type_name == "Institution":
-        row = await Institution.filter(id=pk).first()
-        return InstitutionType.from_row(row) if row else None
+        institution = await Institution.filter(id=pk).first()
+        return InstitutionType.from_row(institution) if institution else None
     if type_name == "Person":
-        row = await directory.visible_person(actor, pk)
-        return PersonType.from_row(row) if row else None
+        person = await directory.visible_person(actor, pk)
+        return PersonType.from_row(person) if person else None
     if type_name == "Achievement":
-        row = await achievements.get_visible(actor, pk)
-        return AchievementType.from_row(row) if row else None
+        achievement = await achievements.get_visible(actor, pk)
+        return AchievementType.from_row(achievement) if achievement else None
     if type_name == "Evidence":
         ev = await Evidence.filter(id=pk).first()
         if ev is None or await achievements.get_visible(actor, ev.achievement_id) is None:
             return None
         return EvidenceType.from_row(ev)
     if type_name == "PressRelease":
-        row = await press.visible_releases(actor).filter(id=pk).first()
-        return PressReleaseType.from_row(row) if row else None
+        release = await press.visible_releases(actor).filter(id=pk).first()
+        return PressReleaseType.from_row(release) if release else None
     if type_name == "User":
         if actor is None or (not actor.is_admin and actor.user_id != pk):
             return None
-        row = await User.filter(id=pk).first()
-        return UserType.from_row(row) if row else None
+        user = await User.filter(id=pk).first()
+        return UserType.from_row(user) if user else None
     return None
 
 

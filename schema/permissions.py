@@ -83,4 +83,4 @@ class RoleGate(BasePermission):
         raise Forbidden()
 
 
-GATE = [RoleGate]
+GATE: list[type[BasePermission]] = [RoleGate]

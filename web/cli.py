@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -18,7 +18,7 @@ app = typer.Typer(help="Purbalingga Juara: registry of achievements.", no_args_i
 console = Console(stderr=True)
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     from rich.markup import escape
 
     # One line whatever the terminal width, so that scripts and logs keep the message whole.
@@ -171,6 +171,7 @@ def import_achievements(
         MofNCompleteColumn,
         Progress,
         SpinnerColumn,
+        TaskID,
         TextColumn,
         TimeElapsedColumn,
     )
@@ -201,7 +202,7 @@ def import_achievements(
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(),
                       console=console, transient=False) as bar:
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def progress(phase: str, done: int, total: int | None) -> None:
                 if phase not in tasks:

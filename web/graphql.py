@@ -77,7 +77,7 @@ def request_id_for(request: Request) -> str:
 
 def is_request_error(result: ExecutionResult) -> bool:
     """The document or its variables were refused before execution (parse, validation, coercion)."""
-    return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
+    return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
 
 
 class JuaraGraphQL(GraphQL):

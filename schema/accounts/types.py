@@ -11,7 +11,9 @@ from schema.node import Node
 from service.enums import Role
 from service.models import User
 
-RoleEnum = strawberry.enum(Role, name="Role")
+# strawberry.enum registers the GraphQL enum on the domain enum and returns that same class.
+RoleEnum = Role
+strawberry.enum(RoleEnum, name="Role")
 
 
 @strawberry.type(name="User", description="An account of the system.")

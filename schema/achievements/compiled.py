@@ -296,6 +296,8 @@ def compile_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: 
         raise Unsupported("not a query")
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     query_type = schema.query_type
+    if query_type is None:
+        raise Unsupported("no query type")
     roots = list(operation.selection_set.selections)
     if len(roots) != 1 or not isinstance(roots[0], FieldNode) or roots[0].directives:
         raise Unsupported("root")
@@ -313,7 +315,7 @@ def compile_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: 
             plan.connection.append((_key(f), "totalCount", None))
         elif name == "pageInfo":
             info_type = _unwrap(connection_type.fields["pageInfo"].type)
-            parts = []
+            parts: list[tuple[str, str | None, Any]] = []
             for p in _fields(f.selection_set, info_type.name, fragments):
                 if p.name.value == "__typename":
                     parts.append((_key(p), None, info_type.name))
@@ -398,7 +400,9 @@ async def execute_plan(plan: Plan, schema: Any, context: Any, raw_variables: dic
     coerced = get_variable_values(plan.schema, plan.operation.variable_definitions or [], raw_variables or {})
     if isinstance(coerced, list):
         raise Unsupported("variables")
-    field_def = plan.schema.query_type.fields["achievements"]
+    query_type = plan.schema.query_type
+    assert query_type is not None  # compile_plan refuses a schema without one
+    field_def = query_type.fields["achievements"]
     raw_args = get_argument_values(field_def, plan.root_field, coerced)
     strawberry_field = field_def.extensions["strawberry-definition"]
     args = convert_arguments(raw_args, strawberry_field.arguments,

@@ -24,11 +24,15 @@ from service.models import Achievement, Evidence
 if TYPE_CHECKING:
     from schema.press.types import PressReleaseType
 
-AchievementLevelEnum = strawberry.enum(AchievementLevel, name="AchievementLevel")
-AchievementRankEnum = strawberry.enum(AchievementRank, name="AchievementRank")
-AchievementStatusEnum = strawberry.enum(AchievementStatus, name="AchievementStatus")
-AchieverKindEnum = strawberry.enum(AchieverKind, name="AchieverKind")
-EvidenceKindEnum = strawberry.enum(EvidenceKind, name="EvidenceKind")
+# strawberry.enum registers the GraphQL enum on the domain enum and returns that same class: the names
+# below are the domain enums, which type checkers then see as types.
+AchievementLevelEnum = AchievementLevel
+AchievementRankEnum = AchievementRank
+AchievementStatusEnum = AchievementStatus
+AchieverKindEnum = AchieverKind
+EvidenceKindEnum = EvidenceKind
+for _enum in (AchievementLevelEnum, AchievementRankEnum, AchievementStatusEnum, AchieverKindEnum, EvidenceKindEnum):
+    strawberry.enum(_enum, name=_enum.__name__)
 
 
 @strawberry.type(name="Evidence", description="Proof of an achievement: an uploaded file or a URL.")
@@ -176,7 +180,9 @@ class AchievementType(Node):
         ]
 
 
-DuplicateReasonEnum = strawberry.enum(DuplicateReason, name="DuplicateReason")
+# strawberry.enum registers the GraphQL enum on the domain enum and returns that same class.
+DuplicateReasonEnum = DuplicateReason
+strawberry.enum(DuplicateReasonEnum, name="DuplicateReason")
 
 
 @strawberry.type(name="PossibleDuplicate", description="An achievement that may record the same win.")

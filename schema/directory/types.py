@@ -13,7 +13,9 @@ from service import directory
 from service.enums import InstitutionKind
 from service.models import Category, Institution, Person
 
-InstitutionKindEnum = strawberry.enum(InstitutionKind, name="InstitutionKind")
+# strawberry.enum registers the GraphQL enum on the domain enum and returns that same class.
+InstitutionKindEnum = InstitutionKind
+strawberry.enum(InstitutionKindEnum, name="InstitutionKind")
 
 
 @strawberry.type(name="Category", description="A field of achievement; a tree of two levels.")

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from schema.accounts.types import UserType
     from schema.achievements.types import AchievementType
 
-PressReleaseStatusEnum = strawberry.enum(PressReleaseStatus, name="PressReleaseStatus")
+# strawberry.enum registers the GraphQL enum on the domain enum and returns that same class.
+PressReleaseStatusEnum = PressReleaseStatus
+strawberry.enum(PressReleaseStatusEnum, name="PressReleaseStatus")
 
 
 @strawberry.enum(name="PressReleaseFormat")

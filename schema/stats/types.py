@@ -135,7 +135,7 @@ class Stats:
     async def by_desa(self, kecamatan_id: strawberry.ID) -> list[DesaCount]:
         pk = decode_id(kecamatan_id, "Kecamatan", "kecamatanId")
         return [DesaCount(count=r.count, points=r.points, _desa_id=r.desa_id)
-                for r in await service.by_desa(self._scope, pk)]  # type: ignore[arg-type]
+                for r in await service.by_desa(self._scope, pk)]
 
     @strawberry.field(description="The 18 kecamatan by points (then count, then code).")
     async def top_kecamatan(self) -> list[KecamatanCount]:

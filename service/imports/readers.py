@@ -162,9 +162,10 @@ def _xlsx_rows_streamed(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]
                             idx = position
                         else:
                             letters = ref.rstrip("0123456789")
-                            idx = column_of.get(letters)
-                            if idx is None:
-                                idx = column_of[letters] = _column_index(letters)
+                            known = column_of.get(letters)
+                            if known is None:
+                                known = column_of[letters] = _column_index(letters)
+                            idx = known
                         if idx >= 64:
                             continue
                         if idx == len(values):
@@ -277,6 +278,8 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
         for number, raw in enumerate(raw_rows, start=1):
             values: list[Any] = list(pad)
             seen = False
+            # Dispatch on the exact class (a datetime is also a date): a check type checkers do not narrow on.
+            v: Any
             for v in raw:
                 cls = v.__class__
                 if cls is str:

@@ -247,10 +247,12 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
         # A new person is published by full name only when every row naming them says so.
         prev = new_persons.get(k)
         new_persons[k] = (prev[0] if prev else name, consent if prev is None else prev[1] and consent)
-    cat_id, root_id = category  # type: ignore[misc]
+    # Required above: a missing or unknown one was a problem, and the row has returned None.
+    assert level is not None and rank is not None and category is not None
+    cat_id, root_id = category
     values = (
-        text["title"], text["event_name"], text["organizer"], level.value, LEVEL_ORDER.index(level),  # type: ignore[union-attr]
-        rank.value, text["rank_label"], cat_id, root_id, date, text["location"], text["description"],  # type: ignore[union-attr]
+        text["title"], text["event_name"], text["organizer"], level.value, LEVEL_ORDER.index(level),
+        rank.value, text["rank_label"], cat_id, root_id, date, text["location"], text["description"],
         (AchieverKind.PERSON if names else AchieverKind.INSTITUTION).value, kecamatan_id, desa_id,
     )
     return ParsedRow(number, values, tuple(_key(n) for n in names), tuple(urls))
@@ -293,7 +295,7 @@ def validate_file(path: Path, is_xlsx: bool, refs: References, report: ImportRep
     try:
         mapping, header_row = _find_header(rows)
         total_data = (total - header_row) if total else None
-        batch: list[ParsedRow] = []
+        batch: list[tuple] = []  # spooled as plain tuples, read back as ParsedRows
         for number, values in rows:
             cells = {key: values[idx] for idx, key in mapping.items() if idx < len(values)}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells.values()):

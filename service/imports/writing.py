@@ -9,7 +9,7 @@ import hashlib
 import logging
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -116,9 +116,10 @@ async def _check_and_write(actor: Actor, institution: Institution, path: Path, i
     insert_achievement = _insert_sql("achievement", _ACHIEVEMENT_COLUMNS)
     insert_url = _insert_sql("evidence", _URL_COLUMNS)
 
-    async def write_batch(conn: Any, rows: list[tuple]) -> None:
+    async def write_batch(conn: Any, rows: Sequence[tuple]) -> None:
         ids = await _reserve_ids(conn, "achievement", len(rows))
-        achievements, urls = [], []
+        achievements: list[list[Any]] = []
+        urls: list[list[Any]] = []
         for aid, (_, values, _, row_urls) in zip(ids, rows, strict=True):
             report.achievement_ids.append(aid)
             achievements.append([aid, *values, *tail])
@@ -176,8 +177,8 @@ async def _check_and_write(actor: Actor, institution: Institution, path: Path, i
                     raise _RowProblems
             else:
                 lap = time.perf_counter()
-                for rows in _spooled_batches(spool):
-                    await write_batch(conn, rows)
+                for spooled in _spooled_batches(spool):
+                    await write_batch(conn, spooled)
                 write_s += time.perf_counter() - lap
             started = time.perf_counter()
             new_ids = await _write_rest(actor, institution, report, spool, new_persons, refs, progress, conn, batch,
@@ -203,19 +204,19 @@ async def _write_rest(actor: Actor, institution: Institution, report: ImportRepo
     person_ids = dict(refs.persons)
     new_ids = await _reserve_ids(conn, "person", len(new_persons))
     if new_persons:
-        rows = []
+        person_rows: list[list[Any]] = []
         for pid, (key, (name, consent)) in zip(new_ids, new_persons.items(), strict=True):
             person_ids[key] = pid
-            rows.append([pid, name, institution.id, refs.institution_kecamatan_id, refs.institution_desa_id,
+            person_rows.append([pid, name, institution.id, refs.institution_kecamatan_id, refs.institution_desa_id,
                          consent, created_at])
         await conn.execute_many(_insert_sql("person", (
             "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "created_at",
-        )), rows)
+        )), person_rows)
     insert_link = _insert_sql("achievement_person", _LINK_COLUMNS)
     ids = report.achievement_ids
     position = 0
     for rows in _spooled_batches(spool):
-        links = []
+        links: list[list[int]] = []
         for parsed in rows:
             aid = ids[position]
             position += 1

@@ -143,7 +143,7 @@ async def login(username: str, password: str, client_ip: str | None = None) -> t
             )
         # Slow down repeated failures before the lockout refuses them outright.
         if failures > 2 and s.login_slowdown_ms > 0:
-            await _pause(min(s.login_slowdown_ms * (failures - 2), 1000) / 1000)
+            await _pause(min(s.login_slowdown_ms * (failures - 2), 1000) * 0.001)  # ms to seconds
         raise UserInputError.one(None, UserErrorCode.INVALID, LOGIN_FAILED_MESSAGE)
 
     await LoginThrottle.filter(key=user_key).delete()

@@ -24,7 +24,7 @@ def can_act_for(actor: Actor | None, institution: Institution) -> bool:
     """ADMIN acts everywhere; a CONTRIBUTOR for its own institution and those below it."""
     if actor is None:
         return False
-    if actor.is_admin:
+    if actor.can_manage:
         return True
     return actor.covers_path(institution.path)
 
@@ -33,7 +33,7 @@ def can_see_private(actor: Actor | None, person: Person, institution_path: str |
     """NIK, birth date and phone: staff and the person's own institution (or those above it)."""
     if actor is None:
         return False
-    if actor.is_staff:
+    if actor.can_see_everything:
         return True
     return actor.covers_path(institution_path)
 
@@ -76,7 +76,7 @@ async def create_institution(
     desa_id: int | None = None,
     parent_id: int | None = None,
 ) -> Institution:
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden()
     problems = Problems()
     name_clean = required_text(problems, "name", "Nama instansi", name, 200)
@@ -105,7 +105,7 @@ async def create_institution(
 
 
 async def create_category(actor: Actor, *, name: str, parent_id: int | None = None) -> Category:
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden()
     problems = Problems()
     name_clean = required_text(problems, "name", "Nama kategori", name, 120)
@@ -157,7 +157,7 @@ async def create_person(
             problems.add("institutionId", UserErrorCode.NOT_FOUND, "Instansi tidak ditemukan.")
         elif not can_act_for(actor, institution):
             raise Forbidden("Anda hanya dapat mendaftarkan orang untuk instansi Anda sendiri.")
-    elif not actor.is_admin:
+    elif not actor.can_manage:
         problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
     kecamatan, desa = await resolve_region(problems, kecamatan_id, desa_id)
     nik_clean = clean(nik)
@@ -214,7 +214,7 @@ async def visible_person(actor: Actor | None, person_id: int) -> Person | None:
     person = await Person.filter(id=person_id).first()
     if person is None:
         return None
-    if actor is not None and actor.is_staff:
+    if actor is not None and actor.can_see_everything:
         return person
     if actor is not None and person.institution_id is not None:  # type: ignore[attr-defined]
         inst = await Institution.get(id=person.institution_id)  # type: ignore[attr-defined]

@@ -137,7 +137,7 @@ async def _editable_achievement(actor: Actor, achievement_id: int, verb: str) ->
     institution = await Institution.get(id=achievement.institution_id)  # type: ignore[attr-defined]
     if not can_act_for(actor, institution):
         raise Forbidden(f"Anda hanya dapat {verb} bukti prestasi instansi Anda dan instansi di bawahnya.")
-    allowed = tuple(AchievementStatus) if actor.is_admin else EDITABLE
+    allowed = tuple(AchievementStatus) if actor.can_manage else EDITABLE
     if achievement.status not in allowed:
         raise UserInputError.one(
             None, UserErrorCode.INVALID_TRANSITION,

@@ -112,7 +112,7 @@ class PersonType(Node):
     @strawberry.field
     def name(self, info: strawberry.Info) -> str:
         actor = info.context.actor
-        if self._row.publication_consent or (actor is not None and actor.is_staff):
+        if self._row.publication_consent or (actor is not None and actor.can_see_everything):
             return self._row.name
         if actor is None:
             # Nobody without an account sees a name without consent: no need to look up the institution.

@@ -46,7 +46,7 @@ async def update_points_table(
     rank_items: list[tuple[AchievementRank, int]] | None,
 ) -> PointsTable:
     """Change bases and/or factors (ADMIN); what is not given stays. Applies to all stats from then on."""
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden("Hanya administrator yang dapat mengubah tabel poin.")
     problems = Problems()
     levels = dict(level_items or [])

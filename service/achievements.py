@@ -1,8 +1,10 @@
-"""The achievement workflow: validation, the DRAFT → SUBMITTED → VERIFIED/REJECTED state machine, audit."""
+"""The achievement workflow: validation, the DRAFT → SUBMITTED → VERIFIED/REJECTED state machine, audit, and
+the named follow-up of each step (service/followups.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,8 +12,9 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from service import audit, hooks
+from service import audit, followups
 from service.achievement_rules import check_achievement
+from service.clock import now
 from service.directory import can_act_for, category_with_descendants, public_person_name, resolve_region
 from service.enums import (
     LEVEL_ORDER,
@@ -41,10 +44,6 @@ AUDIT_FIELDS = [
     "title", "event_name", "organizer", "level", "rank", "rank_label", "category_id", "date", "location",
     "description", "institution_id", "kecamatan_id", "desa_id", "status", "rejection_reason", "version",
 ]
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass
@@ -353,7 +352,7 @@ async def create_achievement(actor: Actor, data: AchievementData) -> Achievement
             after={**audit.snapshot(achievement, AUDIT_FIELDS), "person_ids": person_ids or [], "evidence_urls": urls or []},
             connection=conn,
         )
-        await hooks.achievement_changed(achievement, None, conn)
+        await followups.achievement_created(achievement, conn)
     return achievement
 
 
@@ -420,7 +419,7 @@ async def update_achievement(actor: Actor, achievement_id: int, data: Achievemen
             after["evidence_urls"] = urls
         await audit.record(actor, "achievement.update", "Achievement", achievement.id,
                            before=before, after=after, connection=conn)
-        await hooks.achievement_changed(updated, achievement, conn)
+        await followups.achievement_edited(updated, achievement, conn)
     return updated
 
 
@@ -438,6 +437,7 @@ async def submit_achievement(actor: Actor, achievement_id: int) -> Achievement:
     return await _transition(
         actor, achievement, SUBMITTABLE, AchievementStatus.SUBMITTED, "achievement.submit",
         {"submitted_at": now(), "rejection_reason": None}, "diajukan",
+        lambda updated, conn: followups.achievement_submitted(updated, achievement, conn),
     )
 
 
@@ -449,6 +449,7 @@ async def verify_achievement(actor: Actor, achievement_id: int) -> Achievement:
     return await _transition(
         actor, achievement, (AchievementStatus.SUBMITTED,), AchievementStatus.VERIFIED, "achievement.verify",
         {"verified_at": now()}, "diverifikasi",
+        lambda updated, conn: followups.achievement_verified(updated, achievement, actor, conn),
     )
 
 
@@ -463,6 +464,7 @@ async def reject_achievement(actor: Actor, achievement_id: int, reason: str) -> 
     return await _transition(
         actor, achievement, (AchievementStatus.SUBMITTED,), AchievementStatus.REJECTED, "achievement.reject",
         {"rejection_reason": reason_clean}, "ditolak",
+        lambda updated, conn: followups.achievement_rejected(updated, achievement, conn),
     )
 
 
@@ -479,6 +481,7 @@ async def withdraw_verification(actor: Actor, achievement_id: int, reason: str) 
         actor, achievement, (AchievementStatus.VERIFIED,), AchievementStatus.REJECTED,
         "achievement.withdraw_verification", {"rejection_reason": reason_clean, "verified_at": None},
         "dicabut verifikasinya",
+        lambda updated, conn: followups.verification_withdrawn(updated, achievement, conn),
     )
 
 
@@ -495,7 +498,10 @@ async def _transition(
     action: str,
     extra: dict[str, Any],
     verb: str,
+    then: Callable[[Achievement, Any], Awaitable[None]],
 ) -> Achievement:
+    """One status change: the guarded UPDATE, its audit event and `then`, the step's named follow-up
+    (service/followups.py), all in one transaction."""
     before = audit.snapshot(achievement, AUDIT_FIELDS)
     async with in_transaction() as conn:
         if not await _conditional_update(conn, achievement, allowed, {"status": target, **extra}):
@@ -504,5 +510,5 @@ async def _transition(
         updated = await Achievement.get(id=achievement.id).using_db(conn)
         await audit.record(actor, action, "Achievement", achievement.id,
                            before=before, after=audit.snapshot(updated, AUDIT_FIELDS), connection=conn)
-        await hooks.achievement_changed(updated, achievement, conn, actor=actor)
+        await then(updated, conn)
     return updated

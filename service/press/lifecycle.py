@@ -13,6 +13,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from service import audit
+from service.clock import now
 from service.db import execute
 from service.directory import category_with_descendants
 from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus
@@ -65,10 +66,6 @@ MAX_ROUNDUP_DAYS = 366
 SLOT = "[["
 
 AUDIT_FIELDS = ["achievement_id", "title", "status", "version", "template", "needs_review_reason", "published_at"]
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _require_editor(actor: Actor | None) -> None:

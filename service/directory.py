@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
 from tortoise.transactions import in_transaction
 
-from service import audit
-from service.enums import InstitutionKind
+from service import audit, persons
+from service.enums import ConsentGiver, InstitutionKind, PersonRole
 from service.errors import Forbidden, Problems, UserErrorCode
 from service.models import Category, Desa, Institution, Kecamatan, Person
 from service.security import Actor
@@ -40,7 +41,7 @@ def can_see_private(actor: Actor | None, person: Person, institution_path: str |
 
 def public_person_name(actor: Actor | None, person: Person, institution_path: str | None) -> str:
     """The full name only with publication consent, unless the caller is staff or the own institution."""
-    if person.publication_consent or can_see_private(actor, person, institution_path):
+    if persons.name_is_public(person) or can_see_private(actor, person, institution_path):
         return person.name
     return initials(person.name)
 
@@ -147,6 +148,8 @@ async def create_person(
     nik: str | None = None,
     birth_date=None,
     phone: str | None = None,
+    role: PersonRole | None = None,
+    consent_given_by: ConsentGiver | None = None,
 ) -> Person:
     problems = Problems()
     name_clean = required_text(problems, "name", "Nama", name, 200)
@@ -168,6 +171,9 @@ async def create_person(
     phone_clean = clean(phone)
     if phone_clean and not all(c.isdigit() or c in "+- " for c in phone_clean):
         problems.add("phone", UserErrorCode.INVALID, "Nomor telepon hanya boleh berisi angka, spasi, + atau -.")
+    role = role or persons.default_role(institution.kind if institution else None)
+    minor = persons.is_minor_on(birth_date, role, today_wib())
+    giver = persons.consent_giver_for(problems, publication_consent, consent_given_by, minor)
     problems.raise_if_any()
     if kecamatan is None and institution is not None:
         kecamatan_id = institution.kecamatan_id  # type: ignore[attr-defined]
@@ -179,6 +185,9 @@ async def create_person(
             kecamatan_id=kecamatan.id if kecamatan else kecamatan_id,
             desa_id=desa.id if desa else desa_id,
             publication_consent=publication_consent,
+            role=role,
+            consent_given_by=giver,
+            consent_recorded_at=dt.datetime.now(dt.UTC) if publication_consent else None,
             nik=nik_clean,
             birth_date=birth_date,
             phone=phone_clean,
@@ -186,7 +195,8 @@ async def create_person(
         )
         await audit.record(
             actor, "person.create", "Person", person.id,
-            after={"institutionId": institution_id, "publicationConsent": publication_consent},
+            after={"institutionId": institution_id, "role": role, "publicationConsent": publication_consent,
+                   "consentGivenBy": giver},
             connection=conn,
         )
     return person

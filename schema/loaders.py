@@ -10,7 +10,7 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from service import achievements as achievements_service
-from service import duplicates as duplicates_service
+from service import duplicate_hints as duplicates_service
 from service import press as press_service
 from service.models import (
     Achievement,

@@ -13,9 +13,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from service import audit
+from service.clock import now
 from service.db import execute
 from service.directory import category_with_descendants
-from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus, Role
+from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus
 from service.errors import Forbidden, Problems, UserErrorCode, UserInputError
 from service.models import (
     Achievement,
@@ -67,12 +68,8 @@ SLOT = "[["
 AUDIT_FIELDS = ["achievement_id", "title", "status", "version", "template", "needs_review_reason", "published_at"]
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _require_editor(actor: Actor | None) -> None:
-    if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
+    if actor is None or not actor.can_edit_press:
         raise Forbidden("Hanya editor IKP atau administrator yang dapat mengelola rilis berita.")
 
 
@@ -143,7 +140,7 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
 
 async def editor_initials(actor: Actor | None, conn: Any = None) -> str:
     """The byline initials of the acting editor; a verifier's automatic draft keeps 'XX' for the IKP writer."""
-    if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
+    if actor is None or not actor.can_edit_press:
         return "XX"
     user = await User.filter(id=actor.user_id).using_db(conn).first()
     return lang.byline_initials(user.full_name if user else None)

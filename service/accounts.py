@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import secrets
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -87,14 +88,15 @@ async def authenticate(token: str | None) -> Actor | None:
     if row is None:
         return None
     user = row.user
-    path = user.institution.path if user.institution_id else None
+    path = user.institution.path if user.institution is not None else None
     return actor_for(user, path, row.id)
 
 
 # --- login throttling, counted in the database so every worker sees the same numbers ----------
 
 async def _locked_for(keys: list[str]) -> dt.datetime | None:
-    rows = await LoginThrottle.filter(key__in=keys, locked_until__gt=now()).values_list("locked_until", flat=True)
+    rows = cast(list[dt.datetime],  # Tortoise types values_list(flat=True) as tuples
+                await LoginThrottle.filter(key__in=keys, locked_until__gt=now()).values_list("locked_until", flat=True))
     return max(rows) if rows else None
 
 
@@ -111,7 +113,7 @@ async def _count_failure(key: str, limit: int, conn=None) -> int:
         [key, t, window_start, window_start, t],
         connection=conn,
     )
-    row = await LoginThrottle.get(key=key).using_db(conn)
+    row = await LoginThrottle.get(key=key, using_db=conn)
     if row.failures >= limit:
         await LoginThrottle.filter(key=key).using_db(conn).update(
             locked_until=t + dt.timedelta(seconds=s.login_lockout_seconds)

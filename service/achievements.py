@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
@@ -131,7 +131,8 @@ def seek_after(qs: QuerySet[Achievement], order_field: str, descending: bool, ke
     op = "lt" if descending else "gt"
     # (column beyond value) or (column = value and id beyond pk), written so that the first part is a range
     # on the (status, column) index: the OR alone makes the planner filter every earlier row.
-    return qs.filter(**{f"{column}__{op}e": value}).filter(Q(**{f"{column}__{op}": value}) | Q(**{f"id__{op}": pk}))
+    beyond_pk: dict[str, Any] = {f"id__{op}": pk}
+    return qs.filter(**{f"{column}__{op}e": value}).filter(Q(**{f"{column}__{op}": value}) | Q(**beyond_pk))
 
 
 async def filtered_achievements(
@@ -273,9 +274,12 @@ async def _validate(
 
     person_ids = None
     if "person_ids" in p or ("institution_id" in p and current is not None):
-        person_ids = given_persons if given_persons is not None else [
-            pid for pid in await AchievementPerson.filter(achievement_id=current.id).values_list("person_id", flat=True)  # type: ignore[union-attr]
-        ]
+        if given_persons is not None:
+            person_ids = given_persons
+        else:
+            assert current is not None  # without personIds in the input, only an edit's new institution gets here
+            person_ids = cast(list[int],  # Tortoise types values_list(flat=True) as tuples
+                              await AchievementPerson.filter(achievement_id=current.id).values_list("person_id", flat=True))
         if person_ids and "persons" not in broken:
             persons = await Person.filter(id__in=person_ids)
             found = {x.id for x in persons}
@@ -411,7 +415,7 @@ async def update_achievement(actor: Actor, achievement_id: int, data: Achievemen
                               uploaded_by_id=actor.user_id) for u in urls],
                     using_db=conn,
                 )
-        updated = await Achievement.get(id=achievement.id).using_db(conn)
+        updated = await Achievement.get(id=achievement.id, using_db=conn)
         after = audit.snapshot(updated, AUDIT_FIELDS)
         if person_ids is not None:
             after["person_ids"] = person_ids
@@ -505,9 +509,9 @@ async def _transition(
     before = audit.snapshot(achievement, AUDIT_FIELDS)
     async with in_transaction() as conn:
         if not await _conditional_update(conn, achievement, allowed, {"status": target, **extra}):
-            current = await Achievement.get(id=achievement.id).using_db(conn)
+            current = await Achievement.get(id=achievement.id, using_db=conn)
             raise _transition_error(current, verb)
-        updated = await Achievement.get(id=achievement.id).using_db(conn)
+        updated = await Achievement.get(id=achievement.id, using_db=conn)
         await audit.record(actor, action, "Achievement", achievement.id,
                            before=before, after=audit.snapshot(updated, AUDIT_FIELDS), connection=conn)
         await then(updated, conn)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlparse
 
 from tortoise import Tortoise, connections
 from tortoise.transactions import in_transaction
 
 from service.config import DEFAULT_SQLITE_PATH, Settings, get_settings
+from service.enums import AchievementLevel, AchievementRank
 
 log = logging.getLogger("juara.db")
 
@@ -147,7 +148,7 @@ async def load_reference_data() -> dict[str, int]:
             if row["jenis"] == "kecamatan" and row["kode"] not in known_kec:
                 known_kec[row["kode"]] = await Kecamatan.create(code=row["kode"], name=row["nama"])
                 created["kecamatan"] += 1
-        known_desa = set(await Desa.all().values_list("code", flat=True))
+        known_desa = set(cast(list[str], await Desa.all().values_list("code", flat=True)))  # Tortoise types values_list(flat=True) as tuples
         new_desa = [
             Desa(
                 code=row["kode"],
@@ -176,12 +177,12 @@ async def load_reference_data() -> dict[str, int]:
                     )
                     created["category"] += 1
 
-        have_levels = set(await PointsLevel.all().values_list("level", flat=True))
+        have_levels = set(cast(list[AchievementLevel], await PointsLevel.all().values_list("level", flat=True)))
         for level, base in DEFAULT_LEVEL_BASE.items():
             if level not in have_levels:
                 await PointsLevel.create(level=level, base=base)
                 created["points"] += 1
-        have_ranks = set(await PointsRank.all().values_list("rank", flat=True))
+        have_ranks = set(cast(list[AchievementRank], await PointsRank.all().values_list("rank", flat=True)))
         for rank, factor in DEFAULT_RANK_FACTOR.items():
             if rank not in have_ranks:
                 await PointsRank.create(rank=rank, factor=factor)

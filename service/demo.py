@@ -10,7 +10,7 @@ import random
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -740,7 +740,7 @@ async def _create_accounts(conn: Any, writer: _Writer, inst_ids: dict[str, int],
     from service import accounts
     from service.models import User
 
-    existing = set(await User.all().using_db(conn).values_list("username", flat=True))
+    existing = set(cast(list[str], await User.all().using_db(conn).values_list("username", flat=True)))  # Tortoise types values_list(flat=True) as tuples
     wanted = [a for a in DEMO_ACCOUNTS if a[0] not in existing]
     if not wanted:
         return []
@@ -827,7 +827,7 @@ async def seed_demo(
                 await writer.insert(Person, PERSON_COLUMNS, chunk)
                 progress.advance(base_task, len(chunk))
             result.institutions, result.persons = len(plan.institutions), len(plan.persons)
-            name_to_id = {}
+            name_to_id: dict[str, int] = {}
             for inst in plan.institutions:
                 name_to_id.setdefault(inst.name, inst.id)
             result.logins = await _create_accounts(conn, writer, name_to_id, now)

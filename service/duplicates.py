@@ -256,9 +256,9 @@ async def find_hints(
                     continue
                 if mine:
                     index, nobody = by_person[key]
-                    group = {o.id: o for pid in mine for o in index.get(pid, ())}
-                    group.update((o.id, o) for o in nobody)
-                    compared: Iterable[Entry] = group.values()
+                    sharing = {o.id: o for pid in mine for o in index.get(pid, ())}
+                    sharing.update((o.id, o) for o in nobody)
+                    compared: Iterable[Entry] = sharing.values()
                 else:
                     compared = by_day[key]
                 for other in compared:
@@ -307,10 +307,10 @@ async def find_hints(
             for pid in pids:
                 if pid not in timeline:
                     continue
-                days, groups = timeline[pid]
+                days, day_groups = timeline[pid]
                 lo_i = bisect.bisect_left(days, day - PERSON_EVENT_WINDOW_DAYS)
                 hi_i = bisect.bisect_right(days, day + PERSON_EVENT_WINDOW_DAYS)
-                for event, group_ids in groups[lo_i:hi_i]:
+                for event, group_ids in day_groups[lo_i:hi_i]:
                     pair = (entry.event, event)
                     if pair not in event_scores:
                         event_scores[pair] = _event_score(entry.event, event)
@@ -335,9 +335,9 @@ def _strongest(candidates: dict[int, dict[int, tuple[DuplicateReason, int]]],
     """The `limit` strongest pairs of each subject, as {(newer, older, reason): score}; one reason per pair."""
     best: dict[tuple[int, int], tuple[DuplicateReason, int]] = {}
     for subject, others in candidates.items():
-        items = others.items()
+        items: Iterable[tuple[int, tuple[DuplicateReason, int]]] = others.items()
         if limit is not None and len(others) > limit:
-            items = heapq.nsmallest(limit, items, key=lambda kv: rank_key(*kv[1], kv[0]))
+            items = heapq.nsmallest(limit, items, key=lambda kv: rank_key(kv[1][0], kv[1][1], kv[0]))
         for other, (reason, score) in items:
             pair = (subject, other) if subject > other else (other, subject)
             current = best.get(pair)

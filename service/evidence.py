@@ -157,7 +157,7 @@ async def _touch(conn: Any, achievement: Achievement, allowed: tuple) -> Achieve
             None, UserErrorCode.VERSION_CONFLICT,
             "Prestasi ini baru saja diubah oleh pengguna lain. Muat ulang lalu ulangi.",
         )
-    return await Achievement.get(id=achievement.id).using_db(conn)
+    return await Achievement.get(id=achievement.id, using_db=conn)
 
 
 async def upload_evidence(

@@ -30,7 +30,8 @@ class AuditEventType:
         return cls(
             id=strawberry.ID(encode_id("AuditEvent", row.id)), action=row.action,
             actor_username=row.actor_username, target_type=row.target_type,
-            target_id=strawberry.ID(target) if target else None, before=row.before, after=row.after,
+            target_id=strawberry.ID(target) if target else None, before=JSON(row.before) if row.before is not None else None,
+            after=JSON(row.after) if row.after is not None else None,
             created_at=row.created_at, _actor_id=row.actor_id,
         )
 

@@ -8,7 +8,7 @@ from schema.errors import UserError, run_mutation
 from schema.ids import decode_id, given
 from schema.permissions import GATE
 from service import directory
-from service.enums import ConsentGiver, InstitutionKind, PersonRole
+from service.enums import InstitutionKind
 
 
 @strawberry.type
@@ -63,8 +63,7 @@ class DirectoryMutations:
                 kecamatan_id=decode_id(input.kecamatan_id, "Kecamatan", "kecamatanId"),
                 desa_id=decode_id(input.desa_id, "Desa", "desaId"),
                 nik=given(input.nik), birth_date=given(input.birth_date), phone=given(input.phone),
-                role=PersonRole(input.role) if given(input.role) else None,
-                consent_given_by=ConsentGiver(input.consent_given_by) if given(input.consent_given_by) else None,
+                role=given(input.role), consent_given_by=given(input.consent_given_by),
             )
 
         row, errors = await run_mutation(info, call)

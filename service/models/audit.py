@@ -1,6 +1,6 @@
 """The audit trail: who did what to which object, with the state before and after."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.indexes import Index
@@ -18,8 +18,8 @@ class AuditEvent(Model):
     action = fields.CharField(max_length=64, db_index=True)
     target_type = fields.CharField(max_length=40)
     target_id = fields.CharField(max_length=40, null=True)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    after: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
 
     class Meta:

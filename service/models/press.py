@@ -1,6 +1,6 @@
 """Press releases drafted from verified achievements, and their revisions."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -26,7 +26,7 @@ class PressRelease(Model):
     template = fields.CharField(max_length=100)
     # Set when the achievement was corrected or its verification withdrawn after drafting.
     needs_review_reason = fields.CharField(max_length=300, null=True)
-    roundup_filter = fields.JSONField(null=True)
+    roundup_filter: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     created_by: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "models.User", related_name="press_releases", null=True, on_delete=fields.SET_NULL
     )

@@ -131,8 +131,8 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
             category_slug=category.slug,
             category_root_name=root.name,
             category_root_slug=root.slug,
-            kecamatan=kecamatan.get(a.kecamatan_id),
-            desa=desa.get(a.desa_id),
+            kecamatan=kecamatan.get(a.kecamatan_id) if a.kecamatan_id is not None else None,
+            desa=desa.get(a.desa_id) if a.desa_id is not None else None,
             persons=tuple(by_achievement.get(a.id, ())),
         ))
     return out
@@ -317,7 +317,7 @@ async def _save_edit(
             press_release_id=release_id, version=expected_version
         ).using_db(conn).exists():
             raise await _stale_error(release_id, expected_version, conn)
-        release = await PressRelease.get(id=release_id).using_db(conn)
+        release = await PressRelease.get(id=release_id, using_db=conn)
         await audit.record(
             actor, "press_release.update", "PressRelease", release_id,
             before={"version": expected_version}, after=audit.snapshot(release, AUDIT_FIELDS), connection=conn,
@@ -356,7 +356,7 @@ async def set_press_release_status(actor: Actor, release_id: int, target: PressR
                 None, UserErrorCode.VERSION_CONFLICT,
                 "Rilis ini baru saja diubah orang lain. Muat ulang, lalu ulangi perubahan status.",
             )
-        updated = await PressRelease.get(id=release_id).using_db(conn)
+        updated = await PressRelease.get(id=release_id, using_db=conn)
         await audit.record(
             actor, "press_release.status", "PressRelease", release_id,
             before=audit.snapshot(release, AUDIT_FIELDS), after=audit.snapshot(updated, AUDIT_FIELDS),

@@ -184,6 +184,7 @@ async def add_to_aggregates(achievement_ids: list[int], connection: Any) -> None
     desa = f"COALESCE(a.desa_id, {NONE_ID})"
     # All the ids as one parameter (an array, or a JSON list on SQLite): three statements however many rows,
     # instead of three per few hundred ids, each with its own plan.
+    ids: list[Any]
     if dialect() == "postgres":
         where, ids = "a.id = ANY(?::bigint[])", [list(achievement_ids)]
     else:

@@ -42,7 +42,8 @@ class CubeFilter:
 
 # (dimension, key) -> [count, points]; dimensions "k" kecamatan, "l" level, "c" top-level category, "t" total.
 Totals = dict[tuple[str, Any], list[int]]
-Prefix = dict[tuple[str, Any], tuple[list[int], list[int]]]
+# Running sums as arrays of int64 ("array[int]" quoted: array is not subscriptable at runtime before 3.12).
+Prefix = dict[tuple[str, Any], tuple["array[int]", "array[int]"]]
 _DIMENSION_COLUMN = {"k": "kecamatan_id", "l": "level", "c": "category_root_id"}
 _LEVEL_CODES = [lv.value for lv in AchievementLevel]
 _YEAR_LIMIT = 128  # filters kept per generation: each is at most a few kilobytes a year

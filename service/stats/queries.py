@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from service.directory import category_with_descendants
 from service.enums import (
@@ -114,7 +114,8 @@ class Scope:
 async def build_scope(actor: Actor | None, flt: StatsFilter | None) -> Scope:
     f = flt or StatsFilter()
     status = effective_status(actor, f.status)
-    clauses, params = ["s.status = ?"], [status.value]
+    clauses = ["s.status = ?"]
+    params: list[Any] = [status.value]
     yearly = f.date_from is None and f.date_to is None
     root: int | None = None
     in_cube = True
@@ -289,7 +290,8 @@ async def by_desa(scope: Scope, kecamatan_id: int) -> list[DesaRow]:
     """Every desa/kelurahan of one kecamatan in code order, zeros included."""
     counts = await _grouped(Scope(scope.clauses + ["s.kecamatan_id = ?"], scope.params + [kecamatan_id], False),
                             "desa_id")
-    desa_ids = await Desa.filter(kecamatan_id=kecamatan_id).order_by("code").values_list("id", flat=True)
+    desa_ids = cast(list[int],  # Tortoise types values_list(flat=True) as tuples
+                    await Desa.filter(kecamatan_id=kecamatan_id).order_by("code").values_list("id", flat=True))
     return [DesaRow(d, *counts.get(d, (0, 0))) for d in desa_ids]
 
 

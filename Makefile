@@ -42,10 +42,11 @@ test-sqlite: $(VENV)/.installed-test
 test-postgres: $(VENV)/.installed-test
 	JUARA_TEST_BACKEND=postgres JUARA_REQUIRE_POSTGRES=1 $(BIN)/pytest -q
 
-## Ruff, and the layering contracts of pyproject.toml ([tool.importlinter]).
+## Ruff, the layering contracts of pyproject.toml ([tool.importlinter]) and mypy ([tool.mypy]).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 ## Regenerate the committed SDL.
 schema: $(VENV)/.installed

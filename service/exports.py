@@ -167,12 +167,12 @@ async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
     from openpyxl.styles import Font
 
     scope = await stats.build_scope(actor, flt)
-    kecamatan = {k.id: k.name for k in await Kecamatan.all()}
+    kecamatan: dict[int | None, str] = {k.id: k.name for k in await Kecamatan.all()}  # None: regency-wide
     institutions_rows = await stats.top_institutions(scope, stats.MAX_TOP)
     inst = await stats.institutions_by_id([r.institution_id for r in institutions_rows])
     sheets: list[tuple[str, str, list[tuple[str, int, int]]]] = [
         ("Kecamatan", "Kecamatan", [
-            (kecamatan.get(r.kecamatan_id, "Tingkat Kabupaten"), r.count, r.points)  # type: ignore[arg-type]
+            (kecamatan.get(r.kecamatan_id, "Tingkat Kabupaten"), r.count, r.points)
             for r in await stats.by_kecamatan(scope)
         ]),
         ("Tingkat", "Tingkat", [(b.label, b.count, b.points) for b in await stats.by_level(scope)]),

@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from schema.context import Context
@@ -70,7 +71,7 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
 
 
-class JuaraGraphQL(GraphQL):
+class JuaraGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -90,6 +91,7 @@ class JuaraGraphQL(GraphQL):
             )
         await response(scope, receive, send)
 
+    # Narrower than the base class's (which also takes websockets): the app routes only HTTP here.
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         token, malformed = bearer_token(request)
         actor = await accounts.authenticate(token) if token else None
@@ -101,8 +103,8 @@ class JuaraGraphQL(GraphQL):
             request_id=request_id,
         )
 
-    async def process_result(self, request: Request, result: ExecutionResult) -> dict[str, Any]:  # type: ignore[override]
-        data: dict[str, Any] = {"data": result.data}
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        data: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
             request_id = request_id_for(request)
             sub_response = getattr(request.state, "sub_response", None)

@@ -25,6 +25,7 @@ def set_nodelay(transport: asyncio.BaseTransport) -> None:
 
 
 class NoDelayH11Protocol(H11Protocol):
+    # The signature of H11Protocol.connection_made, which narrows asyncio's BaseTransport the same way.
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         set_nodelay(transport)
         super().connection_made(transport)

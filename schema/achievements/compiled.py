@@ -287,6 +287,7 @@ def _person_name(row: Any, run: Run) -> str:
     if consent or (run.actor is not None and run.actor.can_see_everything):
         return name
     path = row[-1] if run.actor is not None else None
+    # Not a Person, but without consent the rule reads nothing beyond these two fields.
     return directory.public_person_name(run.actor, _PersonFacts(name, consent), path)  # type: ignore[arg-type]
 
 
@@ -442,7 +443,8 @@ async def execute_plan(plan: Plan, schema: Any, context: Any, raw_variables: dic
                     if part == "cursor":
                         item[k] = edge.cursor
                     elif part == "node":
-                        item[k] = node(edge.node, run)  # type: ignore[misc]
+                        assert node is not None  # compiled with the plan whenever an edge selects its node
+                        item[k] = node(edge.node, run)
                     else:
                         item[k] = t
                 edges.append(item)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -111,43 +112,43 @@ class AchievementType(Node):
 
     # The relations resolve synchronously from rows a page fetched with them (schema/achievements/prefetch.py):
     # no task, no DataLoader round per field. Otherwise they return the awaitable of a DataLoader lookup.
-    @strawberry.field
-    def category(self, info: strawberry.Info) -> CategoryType:
+    @strawberry.field(graphql_type=CategoryType)
+    def category(self, info: strawberry.Info) -> CategoryType | Awaitable[CategoryType]:
         row = self._row.__dict__.get("_category")
         if row is not None:
             return CategoryType.from_row(row)
-        return self._load_category(info)  # type: ignore[return-value]
+        return self._load_category(info)
 
     async def _load_category(self, info: strawberry.Info) -> CategoryType:
         return CategoryType.from_row(await info.context.loaders.category_by_id.load(self._row.category_id))
 
-    @strawberry.field
-    def institution(self, info: strawberry.Info) -> InstitutionType:
+    @strawberry.field(graphql_type=InstitutionType)
+    def institution(self, info: strawberry.Info) -> InstitutionType | Awaitable[InstitutionType | None]:
         row = self._row.__dict__.get("_institution")
         if row is not None:
             return InstitutionType.from_row(row)
-        return load_institution(info, self._row.institution_id)  # type: ignore[return-value]
+        return load_institution(info, self._row.institution_id)
 
-    @strawberry.field(description="Null for a regency-wide achievement (e.g. an agency's).")
-    def kecamatan(self, info: strawberry.Info) -> KecamatanType | None:
+    @strawberry.field(graphql_type=KecamatanType | None, description="Null for a regency-wide achievement (e.g. an agency's).")
+    def kecamatan(self, info: strawberry.Info) -> KecamatanType | None | Awaitable[KecamatanType | None]:
         if "_kecamatan" in self._row.__dict__:
             row = self._row.__dict__["_kecamatan"]
             return KecamatanType.from_row(row) if row is not None else None
-        return load_kecamatan(info, self._row.kecamatan_id)  # type: ignore[return-value]
+        return load_kecamatan(info, self._row.kecamatan_id)
 
-    @strawberry.field
-    def desa(self, info: strawberry.Info) -> DesaType | None:
+    @strawberry.field(graphql_type=DesaType | None)
+    def desa(self, info: strawberry.Info) -> DesaType | None | Awaitable[DesaType | None]:
         if "_desa" in self._row.__dict__:
             row = self._row.__dict__["_desa"]
             return DesaType.from_row(row) if row is not None else None
-        return load_desa(info, self._row.desa_id)  # type: ignore[return-value]
+        return load_desa(info, self._row.desa_id)
 
-    @strawberry.field
-    def persons(self, info: strawberry.Info) -> list[PersonType]:
+    @strawberry.field(graphql_type=list[PersonType])
+    def persons(self, info: strawberry.Info) -> list[PersonType] | Awaitable[list[PersonType]]:
         rows = self._row.__dict__.get("_page_persons")
         if rows is not None:
             return [PersonType.from_row(p) for p in rows]
-        return self._load_persons(info)  # type: ignore[return-value]
+        return self._load_persons(info)
 
     async def _load_persons(self, info: strawberry.Info) -> list[PersonType]:
         return [PersonType.from_row(p) for p in await info.context.loaders.persons_by_achievement_id.load(self._row.id)]

@@ -48,7 +48,10 @@ class DesaCount:
 
     @strawberry.field
     async def desa(self, info: strawberry.Info) -> DesaType:
-        return await load_desa(info, self._desa_id)  # type: ignore[return-value]
+        desa = await load_desa(info, self._desa_id)
+        if desa is None:  # listed from the desa table itself: gone only if deleted meanwhile
+            raise LookupError(f"desa {self._desa_id} not found")
+        return desa
 
 
 @strawberry.type(description="An institution in the ranking by points.")
@@ -60,7 +63,10 @@ class InstitutionScore:
 
     @strawberry.field
     async def institution(self, info: strawberry.Info) -> InstitutionType:
-        return await load_institution(info, self._institution_id)  # type: ignore[return-value]
+        institution = await load_institution(info, self._institution_id)
+        if institution is None:  # institutions are never deleted (RESTRICT)
+            raise LookupError(f"institution {self._institution_id} not found")
+        return institution
 
 
 @strawberry.input(description="All given filters combine. Without status, VERIFIED achievements are counted.")

@@ -103,6 +103,9 @@ async def live_server(database_url: str) -> AsyncIterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 async def test_dashboard_renders_map_and_charts_and_follows_a_filter(db):

@@ -78,18 +78,22 @@ class JuaraGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope=scope, receive=receive)
         try:
-            response = await self.run(request)
-        except HTTPException as exc:
-            # Malformed requests (bad JSON, no query, wrong content type, batches) get a JSON body too.
-            status = exc.status_code
-            headers = {}
-            if request.method == "GET" and "mutation" in (exc.reason or "").lower():
-                status, headers = 405, {"allow": "POST"}
-            response = Response(
-                error_body(exc.reason, "BAD_REQUEST", request_id_for(request)), status_code=status,
-                media_type="application/json", headers=headers,
-            )
-        await response(scope, receive, send)
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                # Malformed requests (bad JSON, no query, wrong content type, batches) get a JSON body too.
+                status = exc.status_code
+                headers = {}
+                if request.method == "GET" and "mutation" in (exc.reason or "").lower():
+                    status, headers = 405, {"allow": "POST"}
+                response = Response(
+                    error_body(exc.reason, "BAD_REQUEST", request_id_for(request)), status_code=status,
+                    media_type="application/json", headers=headers,
+                )
+            await response(scope, receive, send)
+        finally:
+            # The uploads of a multipart request are temporary files: closed now, not whenever GC runs.
+            await request.close()
 
     # Narrower than the base class's (which also takes websockets): the app routes only HTTP here.
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]

@@ -27,6 +27,8 @@ async def achievement_changed(
         await press.draft_on_verification(new, actor, conn)
     elif old_status == AchievementStatus.VERIFIED:
         if new_status != AchievementStatus.VERIFIED:
-            await press.flag_releases(new.id, "Verifikasi prestasi ini telah dicabut; jangan terbitkan rilis ini.", conn)
+            reason = "Verifikasi prestasi ini telah dicabut; jangan terbitkan rilis ini."
+            await press.archive_published_releases(new.id, reason, conn, actor)
+            await press.flag_releases(new.id, reason, conn)
         else:
             await press.flag_releases(new.id, "Data prestasi telah dikoreksi setelah rilis ini dibuat; periksa ulang.", conn)

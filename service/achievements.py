@@ -481,7 +481,7 @@ async def withdraw_verification(actor: Actor, achievement_id: int, reason: str) 
         actor, achievement, (AchievementStatus.VERIFIED,), AchievementStatus.REJECTED,
         "achievement.withdraw_verification", {"rejection_reason": reason_clean, "verified_at": None},
         "dicabut verifikasinya",
-        lambda updated, conn: followups.verification_withdrawn(updated, achievement, conn),
+        lambda updated, conn: followups.verification_withdrawn(updated, achievement, actor, conn),
     )
 
 

@@ -212,6 +212,26 @@ async def generate_press_release(actor: Actor, achievement_id: int, template: st
         return await _create(actor, draft, conn, achievement_id=achievement.id, action="press_release.generate")
 
 
+async def archive_published_releases(achievement_id: int, reason: str, conn: Any, actor: Actor | None = None) -> int:
+    """A withdrawn verification: every PUBLISHED release of the achievement is ARCHIVED (no longer public) and
+    flagged, with an audit event each, in the caller's transaction."""
+    published = await PressRelease.filter(
+        achievement_id=achievement_id, status=PressReleaseStatus.PUBLISHED
+    ).using_db(conn)
+    for release in published:
+        before = audit.snapshot(release, AUDIT_FIELDS)
+        await PressRelease.filter(id=release.id).using_db(conn).update(
+            status=PressReleaseStatus.ARCHIVED, needs_review_reason=reason[:300], updated_at=now(),
+            version=release.version + 1,
+        )
+        updated = await PressRelease.get(id=release.id).using_db(conn)
+        await audit.record(
+            actor, "press_release.archive_on_withdrawal", "PressRelease", release.id,
+            before=before, after=audit.snapshot(updated, AUDIT_FIELDS), connection=conn,
+        )
+    return len(published)
+
+
 async def flag_releases(achievement_id: int, reason: str, conn: Any) -> int:
     """Mark every release of an achievement for review after a correction or a withdrawn verification."""
     return await PressRelease.filter(achievement_id=achievement_id).using_db(conn).update(

@@ -270,9 +270,9 @@ async def test_uncovered_shapes_and_errors_take_the_ordinary_path(apps, world):
 
 
 def _gid(type_name: str, pk: int) -> str:
-    import base64
+    from schema.ids import encode_id
 
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+    return encode_id(type_name, pk)
 
 
 class _Deny(BasePermission):

@@ -42,6 +42,8 @@ FIELD_ROLES: dict[str, frozenset[str]] = {
     "Mutation.createInstitution": ADMIN,
     "Mutation.createCategory": ADMIN,
     "Mutation.createPerson": CONTRIBUTORS,
+    "Mutation.updatePerson": CONTRIBUTORS,
+    "Mutation.erasePerson": ADMIN,
     "Mutation.createAchievement": CONTRIBUTORS,
     "Mutation.updateAchievement": CONTRIBUTORS,
     "Mutation.submitAchievement": CONTRIBUTORS,

@@ -17,6 +17,7 @@ variables, any error) takes the ordinary path, which then answers or reports it 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ from schema.ids import encode_id
 from schema.pagination import check_page_args, paginate
 from schema.permissions import ANONYMOUS, allowed
 from service import achievements as achievements_service
-from service import directory
+from service import directory, persons
 from service.errors import UserInputError
 from service.models import Achievement, AchievementPerson, Person
 
@@ -86,7 +87,8 @@ class Plan:
     connection: list[tuple[str, str, Any]] = field(default_factory=list)  # (key, what, detail)
     columns: list[str] = field(default_factory=list)
     person_columns: list[str] = field(default_factory=lambda: [
-        "achievement_id", "person__id", "person__name", "person__publication_consent"])
+        "achievement_id", "person__id", "person__name", "person__publication_consent", "person__consent_given_by",
+        "person__birth_date", "person__role"])
     names: bool = False  # Person.name selected: the rule may need the person's institution path
     node_source: str = ""
     person_source: str = ""
@@ -281,9 +283,14 @@ class _PersonFacts:
 
 
 def _person_name(row: Any, run: Run) -> str:
-    # achievement_id, person__id, person__name, person__publication_consent; the institution path last
-    # when the caller needs it read (a signed-in caller who is not staff).
+    # achievement_id, person__id, person__name, person__publication_consent, consent_given_by, birth_date,
+    # role; the institution path last when the caller needs it read (a signed-in caller who is not staff).
     name, consent = row[2], bool(row[3])
+    if consent:
+        birth = row[5]
+        if isinstance(birth, str):
+            birth = dt.date.fromisoformat(birth[:10])
+        consent = persons.consent_values_public(True, row[4], birth, row[6])
     if consent or (run.actor is not None and run.actor.is_staff):
         return name
     path = row[-1] if run.actor is not None else None

@@ -29,6 +29,7 @@ from service.models import (
     PressReleaseRevision,
     User,
 )
+from service.persons import ERASED_NAME, consent_values_public
 from service.press import language as lang
 from service.press.render import (
     ROUNDUP_VARIANTS,
@@ -40,7 +41,6 @@ from service.press.render import (
     roundup_item,
     roundup_variant,
 )
-from service.persons import ERASED_NAME, consent_values_public
 from service.security import Actor
 from service.text import clean
 

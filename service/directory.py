@@ -26,7 +26,7 @@ def can_act_for(actor: Actor | None, institution: Institution) -> bool:
     """ADMIN acts everywhere; a CONTRIBUTOR for its own institution and those below it."""
     if actor is None:
         return False
-    if actor.is_admin:
+    if actor.can_manage:
         return True
     return actor.covers_path(institution.path)
 
@@ -35,7 +35,7 @@ def can_see_private(actor: Actor | None, person: Person, institution_path: str |
     """NIK, birth date and phone: staff and the person's own institution (or those above it)."""
     if actor is None:
         return False
-    if actor.is_staff:
+    if actor.can_see_everything:
         return True
     return actor.covers_path(institution_path)
 
@@ -80,7 +80,7 @@ async def create_institution(
     desa_id: int | None = None,
     parent_id: int | None = None,
 ) -> Institution:
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden()
     problems = Problems()
     name_clean = required_text(problems, "name", "Nama instansi", name, 200)
@@ -109,7 +109,7 @@ async def create_institution(
 
 
 async def create_category(actor: Actor, *, name: str, parent_id: int | None = None) -> Category:
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden()
     problems = Problems()
     name_clean = required_text(problems, "name", "Nama kategori", name, 120)
@@ -163,7 +163,7 @@ async def create_person(
             problems.add("institutionId", UserErrorCode.NOT_FOUND, "Instansi tidak ditemukan.")
         elif not can_act_for(actor, institution):
             raise Forbidden("Anda hanya dapat mendaftarkan orang untuk instansi Anda sendiri.")
-    elif not actor.is_admin:
+    elif not actor.can_manage:
         problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
     kecamatan, desa = await resolve_region(problems, kecamatan_id, desa_id)
     nik_clean = _valid_nik(problems, nik)
@@ -222,7 +222,7 @@ async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
     institution = None
     if "institution_id" in changes:
         if changes["institution_id"] is None:
-            if not actor.is_admin:
+            if not actor.can_manage:
                 problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
             values["institution_id"] = None
         else:
@@ -308,7 +308,7 @@ async def _institution_kind(person: Person) -> InstitutionKind | None:
 
 
 async def _may_manage(actor: Actor, person: Person) -> bool:
-    if actor.is_admin:
+    if actor.can_manage:
         return True
     iid = person.institution_id  # type: ignore[attr-defined]
     if iid is None:
@@ -359,7 +359,7 @@ async def visible_person(actor: Actor | None, person_id: int) -> Person | None:
     person = await Person.filter(id=person_id).first()
     if person is None:
         return None
-    if actor is not None and actor.is_staff:
+    if actor is not None and actor.can_see_everything:
         return person
     if actor is not None and person.institution_id is not None:  # type: ignore[attr-defined]
         inst = await Institution.get(id=person.institution_id)  # type: ignore[attr-defined]

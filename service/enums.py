@@ -95,7 +95,7 @@ class EvidenceKind(StrEnum):
 LEVEL_ORDER = list(AchievementLevel)
 RANK_ORDER = list(AchievementRank)
 
-# Default points tables of the public contract: base(level) * factor(rank) / 100, rounded down.
+# Default points tables of the public contract (the formula: service/stats/tables.py, `points`).
 DEFAULT_LEVEL_BASE: dict[AchievementLevel, int] = {
     AchievementLevel.DESA: 10,
     AchievementLevel.KECAMATAN: 20,

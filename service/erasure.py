@@ -76,7 +76,7 @@ async def scrub_text(needles: list[tuple[str, str]], conn: Any) -> int:
 
 
 async def erase_person(actor: Actor, person_id: int | None, reason: str) -> Person:
-    if actor is None or not actor.is_admin:
+    if actor is None or not actor.can_manage:
         raise Forbidden()
     problems = Problems()
     reason_clean = required_text(problems, "reason", "Alasan penghapusan", reason, 500)

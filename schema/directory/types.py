@@ -141,7 +141,7 @@ class PersonType(Node):
     @strawberry.field
     def name(self, info: strawberry.Info) -> str:
         actor = info.context.actor
-        if persons.name_is_public(self._row) or (actor is not None and actor.is_staff):
+        if persons.name_is_public(self._row) or (actor is not None and actor.can_see_everything):
             return self._row.name
         if actor is None:
             # Nobody without an account sees a name without consent: no need to look up the institution.

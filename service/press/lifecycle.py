@@ -13,9 +13,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from service import audit
+from service.clock import now
 from service.db import execute
 from service.directory import category_with_descendants
-from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus, Role
+from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus
 from service.errors import Forbidden, Problems, UserErrorCode, UserInputError
 from service.models import (
     Achievement,
@@ -68,12 +69,8 @@ SLOT = "[["
 AUDIT_FIELDS = ["achievement_id", "title", "status", "version", "template", "needs_review_reason", "published_at"]
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _require_editor(actor: Actor | None) -> None:
-    if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
+    if actor is None or not actor.can_edit_press:
         raise Forbidden("Hanya editor IKP atau administrator yang dapat mengelola rilis berita.")
 
 
@@ -151,7 +148,7 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
 
 async def editor_initials(actor: Actor | None, conn: Any = None) -> str:
     """The byline initials of the acting editor; a verifier's automatic draft keeps 'XX' for the IKP writer."""
-    if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
+    if actor is None or not actor.can_edit_press:
         return "XX"
     user = await User.filter(id=actor.user_id).using_db(conn).first()
     return lang.byline_initials(user.full_name if user else None)
@@ -221,6 +218,26 @@ async def generate_press_release(actor: Actor, achievement_id: int, template: st
         facts = (await facts_for([achievement], conn))[0]
         draft = render_draft(facts, requested, await editor_initials(actor, conn))
         return await _create(actor, draft, conn, achievement_id=achievement.id, action="press_release.generate")
+
+
+async def archive_published_releases(achievement_id: int, reason: str, conn: Any, actor: Actor | None = None) -> int:
+    """A withdrawn verification: every PUBLISHED release of the achievement is ARCHIVED (no longer public) and
+    flagged, with an audit event each, in the caller's transaction."""
+    published = await PressRelease.filter(
+        achievement_id=achievement_id, status=PressReleaseStatus.PUBLISHED
+    ).using_db(conn)
+    for release in published:
+        before = audit.snapshot(release, AUDIT_FIELDS)
+        await PressRelease.filter(id=release.id).using_db(conn).update(
+            status=PressReleaseStatus.ARCHIVED, needs_review_reason=reason[:300], updated_at=now(),
+            version=release.version + 1,
+        )
+        updated = await PressRelease.get(id=release.id).using_db(conn)
+        await audit.record(
+            actor, "press_release.archive_on_withdrawal", "PressRelease", release.id,
+            before=before, after=audit.snapshot(updated, AUDIT_FIELDS), connection=conn,
+        )
+    return len(published)
 
 
 async def flag_releases(achievement_id: int, reason: str, conn: Any) -> int:

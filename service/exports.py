@@ -206,7 +206,8 @@ async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(list(row))
+            # Institution and category names are typed by users: never a live formula.
+            ws.append([_xlsx_cell(v) for v in row])
         ws.column_dimensions["A"].width = 32
         if rows:
             chart = BarChart()

@@ -49,6 +49,8 @@ async def achievement_rejected(updated: Achievement, before: Achievement, conn: 
     await stats.achievement_changed(updated, before, conn)
 
 
-async def verification_withdrawn(updated: Achievement, before: Achievement, conn: Any) -> None:
+async def verification_withdrawn(updated: Achievement, before: Achievement, actor: Actor, conn: Any) -> None:
     await stats.achievement_changed(updated, before, conn)
+    # A published release of an achievement no longer verified is taken down, and every release flagged.
+    await press.archive_published_releases(updated.id, WITHDRAWN, conn, actor)
     await press.flag_releases(updated.id, WITHDRAWN, conn)

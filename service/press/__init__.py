@@ -6,6 +6,7 @@ from service.models import PressRelease
 from service.press.lifecycle import (
     ReleaseEdit,
     RoundupFilter,
+    archive_published_releases,
     draft_many_on_verification,
     draft_on_verification,
     flag_releases,
@@ -18,7 +19,7 @@ from service.press.lifecycle import (
 from service.security import Actor
 
 __all__ = [
-    "ReleaseEdit", "RoundupFilter", "draft_many_on_verification", "draft_on_verification", "flag_releases", "generate_press_release",
+    "ReleaseEdit", "RoundupFilter", "archive_published_releases", "draft_many_on_verification", "draft_on_verification", "flag_releases", "generate_press_release",
     "generate_roundup", "render_body", "revisions_of", "set_press_release_status", "update_press_release",
     "visible_releases",
 ]

@@ -8,7 +8,15 @@ import re
 from service.enums import InstitutionKind, Role
 from service.models import Achievement, PressRelease
 from tests.browser.helpers import (
-    CHROMIUM, CHROMIUM_ARGS, SCREENS, Watch, axe_violations, console_server, login, minimal_pdf, require_browser,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENS,
+    Watch,
+    axe_violations,
+    console_server,
+    login,
+    minimal_pdf,
+    require_browser,
 )
 from tests.factories import make_institution, make_person, make_user
 
@@ -24,7 +32,7 @@ async def shoot(page, name: str) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
     for suffix, size in (("desktop", DESKTOP), ("phone", PHONE)):
         await page.set_viewport_size(size)
-        await page.wait_for_timeout(150)
+        await page.wait_for_timeout(600)
         await page.screenshot(path=str(SCREENS / f"{name}-{suffix}.png"), full_page=True)
     await page.set_viewport_size(DESKTOP)
 
@@ -172,7 +180,7 @@ async def test_entry_rejected_fixed_verified_then_published_by_the_newsroom(db, 
             download = await download_info.value
             assert download.suggested_filename.endswith(".docx")
             path = await download.path()
-            assert path is not None and open(path, "rb").read(2) == b"PK"
+            assert path is not None and path.read_bytes()[:2] == b"PK"  # noqa: ASYNC240 - a small local file
             await release.refresh_from_db()
             assert release.status.value == "PUBLISHED" and "[[" not in release.body
 

@@ -91,11 +91,11 @@ async def test_entry_rejected_fixed_verified_then_published_by_the_newsroom(db, 
             await operator.get_by_role("button", name="Tambahkan", exact=True).click()
             await operator.get_by_role("button", name="Hapus Budi Santoso").wait_for()
             await operator.get_by_label("Nama lengkap").fill("Rina Kusuma")
-            if await operator.locator("#f-role").count():
-                await operator.get_by_label("Peran").select_option("SISWA")
+            await operator.get_by_label("Peran").select_option("SISWA")
             await operator.get_by_label("Nama boleh dipublikasikan").check()
-            if await operator.locator("#f-consentGivenBy").count():
-                await operator.get_by_label("Orang tua atau wali").check()
+            # A pupil without a birth date counts as a minor: only a guardian's consent is offered.
+            assert await operator.get_by_label("Orangnya sendiri").count() == 0
+            await operator.get_by_label("Orang tua atau wali").check()
             await operator.get_by_role("button", name="Daftarkan dan tambahkan").click()
             await operator.get_by_role("button", name="Hapus Rina Kusuma").wait_for()
             await no_serious_violations(operator, "persons step")
@@ -111,8 +111,10 @@ async def test_entry_rejected_fixed_verified_then_published_by_the_newsroom(db, 
             await operator.get_by_role("link", name="Lanjutkan ke ringkasan").click()
             await operator.get_by_role("button", name="Ajukan untuk verifikasi").click()
             await operator.get_by_text("Prestasi diajukan untuk verifikasi.").wait_for()
-            achievement = await Achievement.get(title=TITLE)
+            achievement = await Achievement.get(title=TITLE).prefetch_related("persons")
             assert achievement.status.value == "SUBMITTED"
+            rina = next(p for p in achievement.persons if p.name == "Rina Kusuma")
+            assert rina.publication_consent and rina.consent_given_by.value == "GUARDIAN" and rina.role.value == "SISWA"
 
             # The verifier rejects it, reading the PDF beside the entry.
             verifier = await (await browser.new_context(viewport=DESKTOP)).new_page()

@@ -66,6 +66,10 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
             watch.attach(page)
             await page.goto(f"{base}/")
             await page.get_by_role("heading", name="Masuk ke konsol").wait_for()
+            await page.wait_for_load_state("networkidle")
+            first_screen = await page.evaluate("""() => performance.getEntriesByType('navigation')
+                .concat(performance.getEntriesByType('resource')).reduce((n, e) => n + e.transferSize, 0)""")
+            assert 0 < first_screen < 200_000, f"the first screen transfers {first_screen} bytes"
             await page.get_by_role("button", name="Masuk").click()  # the error summary is a state to check too
             await page.locator(".error-summary").wait_for()
             await assert_no_sideways_scroll(page, "login")

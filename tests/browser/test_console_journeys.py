@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import httpx
+
+from schema.ids import encode_id
 from service.enums import InstitutionKind, Role
-from service.models import Achievement, PressRelease
+from service.models import Achievement, PressRelease, User
 from tests.browser.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -51,6 +54,8 @@ async def test_entry_rejected_fixed_verified_then_published_by_the_newsroom(db, 
     await make_user(Role.CONTRIBUTOR, school, username="operator.smp")
     await make_user(Role.VERIFIER, username="verifikator")
     await make_user(Role.EDITOR, username="editor")
+    colleague = await make_user(Role.EDITOR, username="sari")
+    await User.filter(id=colleague.user.id).update(full_name="Sari Redaksi")
     pdf = tmp_path / "piagam.pdf"
     pdf.write_bytes(minimal_pdf())
     when = (dt.date.today() - dt.timedelta(days=20)).isoformat()
@@ -171,8 +176,19 @@ async def test_entry_rejected_fixed_verified_then_published_by_the_newsroom(db, 
             assert await count.text_content() == "Semua isian sudah diisi"
             assert await editor.locator(".preview mark.slot").count() == 0
             assert "Kami bangga atas kerja keras anak-anak." in await editor.locator(".preview").text_content()
+            # Meanwhile a colleague saves a small change: the save is refused, names her and offers her text.
+            async with httpx.AsyncClient() as http:
+                r = await http.post(f"{base}/graphql", headers=colleague.headers, json={
+                    "query": "mutation($id: ID!) { updatePressRelease(id: $id, expectedVersion: 1, "
+                             "input: {title: \"Judul dari Sari\"}) { pressRelease { version } errors { code } } }",
+                    "variables": {"id": encode_id("PressRelease", release.id)}})
+                assert r.json()["data"]["updatePressRelease"]["pressRelease"] == {"version": 2}
             await editor.get_by_role("button", name="Simpan").click()
-            await editor.get_by_text("Tersimpan sebagai versi 2.").wait_for()
+            await editor.get_by_text("sudah disimpan lebih dulu oleh Sari Redaksi (versi 2)").wait_for()
+            await editor.get_by_role("heading", name="Teks Sari Redaksi (versi 2)").wait_for()
+            await editor.get_by_role("button", name="Tetap pakai teks saya").click()
+            await editor.get_by_role("button", name="Simpan").click()
+            await editor.get_by_text("Tersimpan sebagai versi 3.").wait_for()
             await editor.get_by_role("button", name="Lihat perbedaan").first.click()
             assert await editor.locator(".diff .ins").count() >= 1
             await editor.get_by_role("button", name="Terbitkan").click()

@@ -9,7 +9,7 @@ import httpx
 
 from schema.ids import encode_id
 from service.enums import InstitutionKind, Role
-from service.models import Achievement, PressRelease, User
+from service.models import Achievement, Person, PressRelease, User
 from tests.browser.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -116,9 +116,9 @@ async def test_entry_rejected_fixed_verified_then_published_by_the_newsroom(db, 
             await operator.get_by_role("link", name="Lanjutkan ke ringkasan").click()
             await operator.get_by_role("button", name="Ajukan untuk verifikasi").click()
             await operator.get_by_text("Prestasi diajukan untuk verifikasi.").wait_for()
-            achievement = await Achievement.get(title=TITLE).prefetch_related("persons")
+            achievement = await Achievement.get(title=TITLE)
             assert achievement.status.value == "SUBMITTED"
-            rina = next(p for p in achievement.persons if p.name == "Rina Kusuma")
+            rina = await Person.get(achievement_links__achievement_id=achievement.id, name="Rina Kusuma")
             assert rina.publication_consent and rina.consent_given_by.value == "GUARDIAN" and rina.role.value == "SISWA"
 
             # The verifier rejects it, reading the PDF beside the entry.

@@ -91,6 +91,13 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
                     await assert_no_sideways_scroll(page, what)
                     assert await axe_violations(page) == [], what
                     checked.append(what)
+                if username == "operator.smp":
+                    # The registry: withdrawing a consent takes effect at once.
+                    await page.goto(f"{base}/#/orang")
+                    await page.get_by_role("button", name="Tarik persetujuan Rina Kusuma").click()
+                    await page.get_by_role("cell", name="Tidak (inisial)").wait_for()
+                    await person.refresh_from_db()
+                    assert person.publication_consent is False
                 await context.close()
 
             page = await (await browser.new_context(viewport=PHONE)).new_page()

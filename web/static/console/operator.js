@@ -100,7 +100,10 @@ function AchievementForm({ id }) {
   }, [existing, me]);
   if (!ref || !f) return html`<${PageTitle}>${id ? "Ubah data prestasi" : "Tambah prestasi"}<//>
     <${Loading} error=${refError || existingError} />`;
-  const set = (k) => (v) => setF({ ...f, [k]: v, ...(k === "kecamatanId" ? { desaId: "" } : {}) });
+  const set = (k) => (v) => {
+    setF({ ...f, [k]: v, ...(k === "kecamatanId" ? { desaId: "" } : {}) });
+    if (errors.some((x) => x.field === k)) setErrors(errors.filter((x) => x.field !== k));
+  };
   const kec = ref.kecamatanList.find((k) => k.id === f.kecamatanId);
   async function save(e) {
     e.preventDefault();
@@ -377,15 +380,28 @@ function Registry({ me }) {
   const instId = me.institution && me.institution.id;
   const [search, setSearch] = useState("");
   const [data, error, reload] = useQuery(() => gql(`query($inst: ID, $q: String) { persons(filter: {institutionId: $inst, search: $q}, first: 100) {
-    totalCount edges { node { id name publicationConsent birthDate } } } }`, { inst: instId, q: search || null }), [search]);
+    totalCount edges { node { id name publicationConsent consentGivenBy } } } }`, { inst: instId, q: search || null }), [search]);
   const [added, setAdded] = useState(null);
-  return html`<${PageTitle} caption=${me.institution ? me.institution.name : ""}>Daftar orang<//>
+  const [errors, setErrors] = useState([]);
+  async function withdraw(p) {
+    try {
+      const r = (await gql(`mutation($id: ID!) { updatePerson(id: $id, input: {publicationConsent: false}) {
+        person { name } errors { field code message } } }`, { id: p.id })).updatePerson;
+      if (r.errors.length) setErrors(r.errors.map((e) => ({ ...e, field: null })));
+      else { setErrors([]); setAdded(null); reload(); }
+    } catch (err) { setErrors(problems(err)); }
+  }
+  return html`<${ErrorSummary} errors=${errors} />
+    <${PageTitle} caption=${me.institution ? me.institution.name : ""}>Daftar orang<//>
     ${added && html`<${Notice} kind="success">${added} didaftarkan.<//>`}
     <${TextInput} id="search" label="Cari nama" value=${search} onInput=${setSearch} width="20" />
     ${!data ? html`<${Loading} error=${error} />` : html`<p>${data.persons.totalCount} orang.</p>
       <div class="table-wrap"><table class="table"><caption class="visually-hidden">Orang terdaftar</caption>
       <thead><tr><th scope="col">Nama</th><th scope="col">Nama dipublikasikan</th></tr></thead>
-      <tbody>${data.persons.edges.map(({ node: p }) => html`<tr><td>${p.name}</td><td>${p.publicationConsent ? "Ya" : "Tidak (inisial)"}</td></tr>`)}</tbody>
+      <tbody>${data.persons.edges.map(({ node: p }) => html`<tr><td>${p.name}</td><td>${p.publicationConsent
+        ? html`Ya${p.consentGivenBy === "GUARDIAN" ? " (izin orang tua/wali)" : ""}
+          <button class="button button--secondary button--small" type="button" onClick=${() => withdraw(p)}>Tarik persetujuan<span class="visually-hidden"> ${p.name}</span></button>`
+        : "Tidak (inisial)"}</td></tr>`)}</tbody>
       </table></div>`}
     <h2>Daftarkan orang baru</h2>
     <${PersonForm} institutionId=${instId} onCreated=${(p) => { setAdded(p.name); reload(); }} />`;

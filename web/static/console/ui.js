@@ -119,7 +119,13 @@ export const fieldId = (field) => `f-${field}`;
 /** GOV.UK's error summary: a list of the problems, each a link that moves to its field. */
 export function ErrorSummary({ errors }) {
   const ref = useRef(null);
-  useEffect(() => { if (errors && errors.length && ref.current) ref.current.focus(); }, [errors]);
+  const shown = useRef(0);
+  useEffect(() => {
+    // Focus on a new list of problems (a submit), not when a list shrinks because a field was corrected.
+    const n = errors ? errors.length : 0;
+    if (n && n >= shown.current && ref.current) ref.current.focus();
+    shown.current = n;
+  }, [errors]);
   if (!errors || !errors.length) return null;
   const go = (e, field) => {
     e.preventDefault();

@@ -46,8 +46,10 @@ function EvidenceView({ evidence }) {
   return html`${evidence.map((e) => {
     const src = "/evidence/" + enc(e.id);
     if (e.kind === "URL") return html`<p><a href=${e.url} rel="noopener noreferrer" target="_blank">${e.url}</a></p>`;
+    // Phones have no PDF viewer inside a page: there the PDF opens on its own (the frame is hidden by CSS).
     if (e.contentType === "application/pdf") return html`<figure class="evidence-view">
-      <iframe src=${src + "?inline=1"} title=${"Bukti PDF: " + e.fileName}></iframe>
+      <iframe class="pdf-frame" src=${src + "?inline=1"} title=${"Bukti PDF: " + e.fileName}></iframe>
+      <a class="pdf-open button button--secondary" href=${src + "?inline=1"} target="_blank" rel="noopener">Buka PDF ${e.fileName}</a>
       <figcaption><a href=${src}>Unduh ${e.fileName}</a> · ${formatBytes(e.size)}</figcaption></figure>`;
     return html`<figure class="evidence-view"><img src=${src} alt=${"Bukti: " + e.fileName} />
       <figcaption><a href=${src}>Unduh ${e.fileName}</a> · ${formatBytes(e.size)}</figcaption></figure>`;

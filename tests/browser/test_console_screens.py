@@ -33,9 +33,10 @@ SCREENS = {
 async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outside(db, tmp_path):
     require_browser()
     from playwright.async_api import async_playwright
+    from tortoise.transactions import in_transaction
 
     from schema.ids import encode_id
-    from service import accounts
+    from service import accounts, duplicates
     from service.press.lifecycle import generate_press_release
 
     school = await make_institution("SMP Negeri 1 Bobotsari", kind=InstitutionKind.SEKOLAH, kecamatan_code="33.03.09")
@@ -51,6 +52,11 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
     submitted = await make_achievement(school, level=AchievementLevel.KABUPATEN, rank=AchievementRank.JUARA_2,
                                        category=cat, date=dt.date.today() - dt.timedelta(days=5),
                                        status=AchievementStatus.SUBMITTED)
+    twin = await make_achievement(school, level=AchievementLevel.KABUPATEN, rank=AchievementRank.JUARA_2, category=cat,
+                                  date=dt.date.today() - dt.timedelta(days=7), title=submitted.title.lower() + ".",
+                                  status=AchievementStatus.VERIFIED)
+    async with in_transaction() as conn:
+        await duplicates.refresh(conn, [submitted.id, twin.id])
     verified = await make_achievement(school, level=AchievementLevel.NASIONAL, rank=AchievementRank.JUARA_1,
                                       category=cat, date=dt.date.today() - dt.timedelta(days=30))
     release = await generate_press_release(await accounts.authenticate(editor.token), verified.id)
@@ -91,6 +97,14 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
                     await assert_no_sideways_scroll(page, what)
                     assert await axe_violations(page) == [], what
                     checked.append(what)
+                if username == "verifikator":
+                    # The entry's possible duplicate side by side, and offered as "duplikat dari".
+                    await page.goto(f"{base}/#/prestasi/{ids['s']}")
+                    await page.get_by_role("heading", name="Mungkin duplikat (1)").wait_for()
+                    compare = page.locator(".compare table")
+                    assert twin.title in await compare.text_content()
+                    options = await page.locator("#f-dup option").all_text_contents()
+                    assert any(twin.title in o for o in options)
                 if username == "operator.smp":
                     # The registry: withdrawing a consent takes effect at once.
                     await page.goto(f"{base}/#/orang")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.enums import AchievementLevel, AchievementRank, AchievementStatus, InstitutionKind, Role
+from service.models import Achievement
 from tests.browser.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -106,6 +107,22 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
                     options = await page.locator("#f-dup option").all_text_contents()
                     assert any(twin.title in o for o in options)
                 if username == "operator.smp":
+                    # The import: a bad row is listed as the service words it, and nothing is written.
+                    sheet = tmp_path / "prestasi.csv"
+                    header = ("Judul Prestasi,Nama Kegiatan/Lomba,Penyelenggara,Tingkat,Peringkat,Sebutan Penghargaan,"
+                              "Kategori,Tanggal,Lokasi,Keterangan,Kecamatan,Desa/Kelurahan,Nama Peserta,"
+                              "Izin Publikasi Nama,Tautan Bukti")
+                    sheet.write_text(header + "\nJuara 2 Lomba Pidato,Lomba Pidato,Dinas,Propinsi,Juara 2,,Paduan Suara,"
+                                     f"{dt.date.today().isoformat()},,,,,,,\n", encoding="utf-8")
+                    before = await Achievement.all().count()
+                    await page.goto(f"{base}/#/impor")
+                    await page.get_by_label("Berkas spreadsheet").set_input_files(str(sheet))
+                    await page.get_by_role("button", name="Periksa berkas").click()
+                    problem = page.locator(".report li", has_text="Baris 2, kolom Tingkat")
+                    await problem.first.wait_for()
+                    assert "Propinsi" in await problem.first.text_content()
+                    assert await page.get_by_role("button", name="Impor 1 baris").count() == 0
+                    assert await Achievement.all().count() == before
                     # The registry: withdrawing a consent takes effect at once.
                     await page.goto(f"{base}/#/orang")
                     await page.get_by_role("button", name="Tarik persetujuan Rina Kusuma").click()

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "../vendor/preact/hooks.module.js";
 import {
   Checkbox, ErrorSummary, Loading, Notice, PageTitle, Radios, Select, Tag, TextInput, errorFor, fieldId,
-  formatBytes, formatDate, gql, gqlUpload, hasField, html, label, LEVELS, navigate, PERSON_ROLES, problems,
+  formatBytes, formatDate, gql, gqlUpload, html, label, LEVELS, navigate, PERSON_ROLES, problems,
   RANKS, STATUSES, useQuery,
 } from "./ui.js";
 
@@ -222,11 +222,6 @@ function Overview({ id }) {
 export function PersonForm({ institutionId, onCreated, submitLabel = "Daftarkan orang" }) {
   const [f, setF] = useState({ name: "", role: "", birthDate: "", publicationConsent: false, consentGivenBy: "" });
   const [errors, setErrors] = useState([]);
-  const [supports, setSupports] = useState({ role: false, consentGivenBy: false });
-  useEffect(() => {
-    Promise.all([hasField("CreatePersonInput", "role"), hasField("CreatePersonInput", "consentGivenBy")])
-      .then(([role, consentGivenBy]) => setSupports({ role, consentGivenBy }));
-  }, []);
   const set = (k) => (v) => setF({ ...f, [k]: v });
   const age = f.birthDate ? Math.floor((Date.now() - new Date(f.birthDate + "T00:00:00")) / 31557600000) : null;
   const minor = age != null ? age < 18 : f.role === "SISWA";
@@ -234,16 +229,16 @@ export function PersonForm({ institutionId, onCreated, submitLabel = "Daftarkan 
     e.preventDefault();
     const missing = [];
     if (!f.name.trim()) missing.push({ field: "name", message: "Tulis nama lengkap." });
-    if (supports.role && !f.role) missing.push({ field: "role", message: "Pilih peran orang ini." });
-    if (f.publicationConsent && supports.consentGivenBy && !f.consentGivenBy)
+    if (!f.role) missing.push({ field: "role", message: "Pilih peran orang ini." });
+    if (f.publicationConsent && !f.consentGivenBy)
       missing.push({ field: "consentGivenBy", message: "Pilih siapa yang memberi persetujuan." });
     if (f.publicationConsent && minor && f.consentGivenBy === "SELF")
       missing.push({ field: "consentGivenBy", message: "Untuk anak di bawah 18 tahun, persetujuan harus dari orang tua atau wali." });
     if (missing.length) { setErrors(missing); return; }
     const input = { name: f.name, institutionId, publicationConsent: f.publicationConsent,
       birthDate: f.birthDate || null };
-    if (supports.role) input.role = f.role;
-    if (supports.consentGivenBy && f.publicationConsent) input.consentGivenBy = f.consentGivenBy;
+    input.role = f.role;
+    if (f.publicationConsent) input.consentGivenBy = f.consentGivenBy;
     try {
       const p = (await gql(`mutation($input: CreatePersonInput!) { createPerson(input: $input) {
         person { id name publicationConsent } errors { field code message } } }`, { input })).createPerson;
@@ -255,15 +250,15 @@ export function PersonForm({ institutionId, onCreated, submitLabel = "Daftarkan 
   return html`<form onSubmit=${save} novalidate class="form subform">
     <${ErrorSummary} errors=${errors} />
     <${TextInput} id="name" label="Nama lengkap" value=${f.name} onInput=${set("name")} error=${err("name")} autocomplete="off" />
-    ${supports.role && html`<${Select} id="role" label="Peran" value=${f.role} onChange=${set("role")}
-      options=${PERSON_ROLES} empty="Pilih peran" error=${err("role")} />`}
+    <${Select} id="role" label="Peran" value=${f.role} onChange=${set("role")}
+      options=${PERSON_ROLES} empty="Pilih peran" error=${err("role")} />
     <${TextInput} id="birthDate" label="Tanggal lahir (tidak wajib)" type="date" width="10"
       hint="Dipakai untuk mengetahui apakah ia masih anak-anak. Tidak pernah ditampilkan untuk umum."
       value=${f.birthDate} onInput=${set("birthDate")} error=${err("birthDate")} />
     <${Checkbox} id="publicationConsent" label="Nama boleh dipublikasikan" checked=${f.publicationConsent}
       onChange=${set("publicationConsent")}
       hint="Tanpa persetujuan, berita dan dasbor hanya memuat inisialnya." />
-    ${f.publicationConsent && supports.consentGivenBy && html`<${Radios} id="consentGivenBy"
+    ${f.publicationConsent && html`<${Radios} id="consentGivenBy"
       legend="Siapa yang memberi persetujuan?" value=${f.consentGivenBy} onChange=${set("consentGivenBy")}
       error=${err("consentGivenBy")}
       hint=${minor ? "Orang ini di bawah 18 tahun: persetujuan harus dari orang tua atau wali." : null}

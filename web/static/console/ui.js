@@ -65,7 +65,8 @@ export function gqlUpload(query, variables, path, file, onProgress) {
 }
 
 let schemaFields = null;
-/** Which input/type fields the server offers, so that newer fields are sent only where they exist. */
+/** Whether the server offers a field (the quote requests and initials of a later release); with
+ * introspection switched off (JUARA_INTROSPECTION=0) the answer is no and those parts stay hidden. */
 export async function hasField(typeName, field) {
   if (!schemaFields) {
     schemaFields = gql(`{ a: __type(name: "CreatePersonInput") { inputFields { name } }

@@ -89,7 +89,8 @@ class Plan:
     connection: list[tuple[str, str, Any]] = field(default_factory=list)  # (key, what, detail)
     columns: list[str] = field(default_factory=list)
     person_columns: list[str] = field(default_factory=lambda: [
-        "achievement_id", "person__id", "person__name", "person__publication_consent"])
+        "achievement_id", "person__id", "person__name", "person__publication_consent", "person__consent_given_by",
+        "person__birth_date", "person__role"])
     names: bool = False  # Person.name selected: the rule may need the person's institution path
     node_source: str = ""
     person_source: str = ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from service import accounts, demo
-from service.nik import read_nik
 from service.enums import (
     LEVEL_ORDER,
     AchievementLevel,
@@ -26,6 +25,7 @@ from service.models import (
     PressRelease,
     User,
 )
+from service.nik import read_nik
 from tests.conftest import _empty_tables
 
 N = 120

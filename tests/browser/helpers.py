@@ -82,6 +82,9 @@ async def console_server(database_url: str, evidence_dir: Path) -> AsyncIterator
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 @dataclass

@@ -50,6 +50,8 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 4000
+    # What one operation may make the server produce (schema/cost.py); 0 switches the limit off.
+    max_query_cost: int = 50_000
     request_timeout_seconds: int = 30
     introspection: bool = True
     graphiql: bool = True
@@ -84,6 +86,7 @@ class Settings:
             max_query_depth=_int("JUARA_MAX_QUERY_DEPTH", base.max_query_depth),
             max_aliases=_int("JUARA_MAX_ALIASES", base.max_aliases),
             max_tokens=_int("JUARA_MAX_TOKENS", base.max_tokens),
+            max_query_cost=_int("JUARA_MAX_QUERY_COST", base.max_query_cost),
             request_timeout_seconds=_int("JUARA_REQUEST_TIMEOUT_SECONDS", base.request_timeout_seconds),
             introspection=_bool("JUARA_INTROSPECTION", base.introspection),
             graphiql=_bool("JUARA_GRAPHIQL", base.graphiql),

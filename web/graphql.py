@@ -80,7 +80,21 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
 
 
+QUERY_TOO_LONG_MESSAGE = "Teks kueri terlalu panjang (maksimal {limit} karakter); kirim nilai besar sebagai variabel."
+# A GraphQL document of the console is a few kB; longer ones (an 11 MB string literal or comment, which the
+# token-count limit does not bound) are refused before they are parsed.
+MAX_QUERY_CHARS = 64 * 1024
+
+
 class JuaraGraphQL(GraphQL):
+    async def parse_http_body(self, request):  # type: ignore[override]
+        data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            query = getattr(item, "query", None)
+            if isinstance(query, str) and len(query) > MAX_QUERY_CHARS:
+                raise HTTPException(400, QUERY_TOO_LONG_MESSAGE.format(limit=MAX_QUERY_CHARS))
+        return data
+
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[override]
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)

@@ -365,3 +365,26 @@ async def test_import_counts_rows_into_the_dashboard_aggregates(client):
     stats = resp.json()["data"]["stats"]
     assert stats["total"] == 2
     assert {b["key"]: b["count"] for b in stats["byYear"]} == {"2025": 1, "2026": 1}
+
+
+async def test_csv_cell_over_128_kib_is_a_row_problem(client):
+    school, login = await _school()
+    header = ";".join(c.header for c in imports.COLUMNS)
+    line = ("Juara 3 Lomba Tari Kreasi;FLS2N 2026;Dindikbud;Kecamatan;Juara 3;;Tari;12 Oktober 2026;;"
+            + "x" * 200_000 + ";;;Sari Wulandari;Tidak;")
+    content = ("\ufeff" + header + "\n" + line + "\n").encode("utf-8")
+    result = await post_import(client, login, content, name="prestasi.csv")
+    problems = result["report"]["problems"]
+    assert problems and problems[0]["row"] == 2 and problems[0]["column"] == "Keterangan"
+
+
+async def test_malformed_multipart_gets_json_400(client):
+    _, login = await _school()
+    operations = json.dumps({"query": IMPORT, "variables": {"input": {"file": None}}})
+    resp = await client.post("/graphql", data={"operations": operations, "map": json.dumps([["variables.input.file"]])},
+                             files={"0": ("x.csv", b"a;b\n", "text/csv")}, headers={**login.headers, **CSRF})
+    assert resp.status_code == 400 and resp.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    fields = {f"f{i}": "x" for i in range(1100)} | {"operations": operations, "map": "{}"}
+    resp = await client.post("/graphql", data=fields, files={"0": ("x.csv", b"a;b\n", "text/csv")},
+                             headers={**login.headers, **CSRF})
+    assert resp.status_code == 400 and resp.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

@@ -302,6 +302,11 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
     return rows(), dimension, workbook.close
 
 
+# The standard limit of a CSV cell is 128 KiB, beyond which the reader fails; the file is size-limited anyway,
+# and an overlong cell is a row problem ("at most 5000 characters") like any other.
+csv.field_size_limit(64 * 1024 * 1024)
+
+
 def _csv_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int | None, Callable[[], None]]:
     raw = path.read_bytes()[:65536]
     encoding = "utf-8-sig"

@@ -57,6 +57,7 @@ class Settings:
     graphiql: bool = True
     # Anonymous query responses kept in memory until the database changes (web/response_cache.py).
     response_cache: bool = True
+    response_cache_bytes: int = 64 * 1024 * 1024
     # The common shapes of the achievements listing answered by a compiled plan (schema/achievements/compiled.py).
     compiled_plans: bool = True
     pg_pool_min: int = 1
@@ -91,6 +92,7 @@ class Settings:
             introspection=_bool("JUARA_INTROSPECTION", base.introspection),
             graphiql=_bool("JUARA_GRAPHIQL", base.graphiql),
             response_cache=_bool("JUARA_RESPONSE_CACHE", base.response_cache),
+            response_cache_bytes=_int("JUARA_RESPONSE_CACHE_BYTES", base.response_cache_bytes),
             compiled_plans=_bool("JUARA_COMPILED_PLANS", base.compiled_plans),
             pg_pool_min=_int("JUARA_PG_POOL_MIN", base.pg_pool_min),
             pg_pool_max=_int("JUARA_PG_POOL_MAX", base.pg_pool_max),

@@ -65,7 +65,7 @@ def create_app(manage_database: bool = True) -> Starlette:
         multipart_uploads_enabled=True,
     )
     routes = [
-        Route("/graphql", files.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache),
+        Route("/graphql", files.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache, settings.response_cache_bytes),
                                                      settings.max_request_bytes), methods=["GET", "POST"]),
         Route("/evidence/{evidence_id}", files.evidence_download, methods=["GET"]),
         Route("/templates/import-prestasi.xlsx", files.import_template, methods=["GET"]),

@@ -160,7 +160,7 @@ async def _address_delay(ip_key: str | None) -> None:
     ).first()
     excess = row.failures - s.login_ip_max_failures if row else 0
     if excess >= 0 and row is not None:
-        await _pause(min(s.login_slowdown_ms * (excess + 1), s.login_ip_max_delay_ms) / 1000)
+        await _pause(min(s.login_slowdown_ms * (excess + 1), s.login_ip_max_delay_ms) * 0.001)  # ms to seconds
 
 
 async def check_password(password_hash: str, password: str) -> bool:
@@ -191,7 +191,7 @@ async def login(username: str, password: str, client_ip: str | None = None) -> t
             )
         # Slow down repeated failures before the lockout refuses them outright.
         if attempts > 2 and s.login_slowdown_ms > 0:
-            await _pause(min(s.login_slowdown_ms * (attempts - 2), 1000) / 1000)
+            await _pause(min(s.login_slowdown_ms * (attempts - 2), 1000) * 0.001)  # ms to seconds
         raise UserInputError.one(None, UserErrorCode.INVALID, LOGIN_FAILED_MESSAGE)
 
     await LoginThrottle.filter(key=user_key).delete()
@@ -228,7 +228,7 @@ async def create_user(
     role: Role,
     institution_id: int | None = None,
 ) -> User:
-    if actor is not None and not actor.is_admin:
+    if actor is not None and not actor.can_manage:
         raise Forbidden()
     problems = Problems()
     username = (username or "").strip()
@@ -297,7 +297,7 @@ async def change_password(actor: Actor, current_password: str, new_password: str
 
 
 async def set_user_active(actor: Actor, user_id: int, active: bool) -> User:
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden()
     user = await User.filter(id=user_id).first()
     if user is None:

@@ -94,7 +94,7 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
                 kecamatan.get(a["kecamatan_id"], "Tingkat Kabupaten"),
                 desa.get(a["desa_id"], ""),
                 ACHIEVER_LABEL[AchieverKind(a["achiever_kind"])], "; ".join(names.get(a["id"], [])),
-                STATUS_LABEL[AchievementStatus(a["status"])], base[level] * factor[rank] // 100,
+                STATUS_LABEL[AchievementStatus(a["status"])], stats.points(base.get(level), factor.get(rank)),
             ]
 
 

@@ -33,7 +33,7 @@ def visible_releases(actor: Actor | None):
     from service.models import Achievement, Institution
 
     qs = PressRelease.all()
-    if actor is not None and actor.is_staff:
+    if actor is not None and actor.can_see_everything:
         return qs
     published = Q(status=PressReleaseStatus.PUBLISHED)
     if actor is not None and actor.institution_path:

@@ -51,7 +51,7 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 4000
     # What one operation may make the server produce (schema/cost.py); 0 switches the limit off.
-    max_query_cost: int = 50_000
+    max_query_cost: int = 200_000
     request_timeout_seconds: int = 30
     introspection: bool = True
     graphiql: bool = True

@@ -425,3 +425,34 @@ async def test_a_row_and_the_create_mutation_are_refused_by_the_same_rules(clien
         assert errors[0]["message"].lower().split()[0] == problems[0]["message"].split(": ", 1)[1].split()[0]
     assert report["validRows"] == 0
     assert not await Achievement.all().exists()
+
+
+def _rewritten(part: str, xml: bytes) -> bytes:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes([row()])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, xml if info.filename == part else source.read(info.filename))
+        if part not in source.namelist():
+            target.writestr(part, xml)
+    return out.getvalue()
+
+
+async def test_workbooks_that_unpack_to_millions_of_cells_or_strings_are_refused_first(client):
+    import time
+
+    _, login = await _school()
+    ns = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+    cells = _rewritten("xl/worksheets/sheet1.xml", ns + b"<c/>" * 3_100_000 + b"</row></sheetData></worksheet>")
+    strings = _rewritten("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                         b'main">' + b"<si><t>a</t></si>" * 2_100_000 + b"</sst>")
+    for content, words in ((cells, "3.000.000 sel"), (strings, "2.000.000 teks bersama")):
+        assert len(content) < 1_000_000
+        started = time.perf_counter()
+        result = await post_import(client, login, content)
+        assert time.perf_counter() - started < 10
+        assert result["report"] is None
+        assert [e["code"] for e in result["errors"]] == ["TOO_LARGE"]
+        assert words in result["errors"][0]["message"]

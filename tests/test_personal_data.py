@@ -349,3 +349,41 @@ async def test_erasure_leaves_no_trace_while_counts_stay_right(gql, client):
     assert "Dimas" not in str(event.after) and "surat 12/XI" in event.after["reason"]
     again = payload(await gql(ERASE, {"id": gid("Person", person.id), "reason": "lagi"}, login=admin), "erasePerson")
     assert [e["code"] for e in again["errors"]] == ["NOT_FOUND"]
+
+
+# --- access ------------------------------------------------------------------------------------
+
+async def test_access_export_is_complete_audited_and_for_administrators_only(gql, client):
+    import io
+
+    import docx
+
+    school, person, achievement, published = await _named_world(gql)
+    admin = await make_user(Role.ADMIN)
+    editor = await make_user(Role.EDITOR)
+    url = f"/persons/{gid('Person', person.id)}/data"
+    assert (await client.get(url + ".json")).status_code in {401, 403}
+    assert (await client.get(url + ".json", headers=editor.headers)).status_code == 403
+    resp = await client.get(url + ".json", headers=admin.headers)
+    assert resp.status_code == 200 and resp.headers["cache-control"] == "private, no-store"
+    report = resp.json()
+    p = report["person"]
+    assert (p["name"], p["nik"], p["phone"], p["birthDate"]) == (
+        "Dimas Pratama", "3303091204130001", "081298765432", _years_ago(13).isoformat())
+    assert (p["role"], p["isMinor"], p["publicationConsent"], p["consentGivenBy"]) == ("SISWA", True, True, "GUARDIAN")
+    assert p["institution"] == school.name
+    assert [a["title"] for a in report["achievements"]] == [achievement.title]
+    assert {r["status"] for r in report["pressReleases"]} == {"PUBLISHED", "DRAFT"}
+    assert "retention" in report and "purpose" in report
+    letter = await client.get(url + ".docx", headers=admin.headers)
+    assert letter.status_code == 200
+    text = "\n".join(par.text for par in docx.Document(io.BytesIO(letter.content)).paragraphs)
+    cells = " ".join(c.text for t in docx.Document(io.BytesIO(letter.content)).tables for r in t.rows for c in r.cells)
+    assert "Kepada Yth. Dimas Pratama" in text and "UU No. 27/2022" in text and achievement.title in text
+    assert "3303091204130001" in cells and "orang tua/wali" in cells
+    exports = await AuditEvent.filter(action="person.access_export", target_id=str(person.id))
+    reads = await AuditEvent.filter(action="person.personal_data_read", target_id=str(person.id))
+    assert len(exports) == 2 and all(e.actor_id == admin.user.id for e in exports)
+    assert len(reads) == 2 and reads[0].after == {"fields": ["birthDate", "nik", "phone"], "via": "export"}
+    assert (await client.get("/persons/999999/data.json", headers=admin.headers)).status_code == 404
+    assert (await client.get(url + ".pdf", headers=admin.headers)).status_code == 404

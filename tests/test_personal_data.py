@@ -387,3 +387,18 @@ async def test_access_export_is_complete_audited_and_for_administrators_only(gql
     assert len(reads) == 2 and reads[0].after == {"fields": ["birthDate", "nik", "phone"], "via": "export"}
     assert (await client.get("/persons/999999/data.json", headers=admin.headers)).status_code == 404
     assert (await client.get(url + ".pdf", headers=admin.headers)).status_code == 404
+
+
+async def test_a_nik_is_found_by_its_keyed_hash_for_duplicate_checks(gql):
+    school = await make_institution()
+    operator = await make_user(Role.CONTRIBUTOR, school)
+    base = {"name": "Rina Kusuma", "institutionId": gid("Institution", school.id), "publicationConsent": False,
+            "nik": "3303091204100001"}
+    assert payload(await gql(CREATE_PERSON, {"input": base}, login=operator), "createPerson")["errors"] == []
+    again = payload(await gql(CREATE_PERSON, {"input": {**base, "name": "Rina K."}}, login=operator), "createPerson")
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [("nik", "DUPLICATE")]
+    other = payload(await gql(CREATE_PERSON, {"input": {**base, "name": "Dimas", "nik": None}}, login=operator),
+                    "createPerson")["person"]
+    clash = payload(await gql(UPDATE_PERSON, {"id": other["id"], "input": {"nik": "3303091204100001"}},
+                              login=operator), "updatePerson")
+    assert [(e["field"], e["code"]) for e in clash["errors"]] == [("nik", "DUPLICATE")]

@@ -249,26 +249,7 @@ async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
     if "role" in changes:
         values["role"] = changes["role"] or persons.default_role(
             institution.kind if institution else await _institution_kind(person))
-    birth = values.get("birth_date", person.birth_date)
-    role = values.get("role", person.role)
-    minor = persons.is_minor_on(birth, role, today_wib())
-    consent_named = "publication_consent" in changes or "consent_given_by" in changes
-    consent = bool(changes.get("publication_consent", person.publication_consent))
-    if consent_named:
-        given = changes.get("consent_given_by")
-        if given is None and consent and person.publication_consent:
-            given = person.consent_given_by
-        giver = persons.consent_giver_for(problems, consent, given, minor)
-        values["publication_consent"] = consent
-        values["consent_given_by"] = giver
-        if (consent, giver) != (person.publication_consent, person.consent_given_by):
-            values["consent_recorded_at"] = dt.datetime.now(dt.UTC)
-    elif not persons.consent_is_valid(person.publication_consent, person.consent_given_by, minor):
-        problems.add(
-            "consentGivenBy", UserErrorCode.INVALID,
-            "Dengan perubahan ini orang tersebut tergolong anak: catat persetujuan orang tua/wali (GUARDIAN) "
-            "atau cabut persetujuan publikasi.",
-        )
+    _consent_values(problems, person, changes, values)
     problems.raise_if_any()
     was_public = persons.name_is_public(person)
     old_name = person.name
@@ -289,17 +270,47 @@ async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
             connection=conn,
         )
         if was_public != now_public or person.name != old_name:
-            from service.press.lifecycle import person_changed
-
-            reason = ("Persetujuan publikasi nama telah dicabut; periksa dan koreksi rilis ini."
-                      if was_public and not now_public else
-                      "Data orang yang disebut dalam rilis ini telah dikoreksi; periksa ulang.")
-            hidden = was_public and (not now_public or person.name != old_name)
-            await person_changed(
-                person.id, actor, conn, reason=reason, old_names=[old_name] if hidden else [],
-                replacement=public_person_name(None, person, None) if not now_public else person.name,
-            )
+            await _person_followups(person, actor, conn, was_public, now_public, old_name)
     return person
+
+
+async def _person_followups(person: Person, actor: Actor, conn, was_public: bool, now_public: bool,
+                            old_name: str) -> None:
+    """Drafts regenerated and published releases flagged after a person's name or consent changed."""
+    from service.press.lifecycle import person_changed
+
+    reason = ("Persetujuan publikasi nama telah dicabut; periksa dan koreksi rilis ini."
+              if was_public and not now_public else
+              "Data orang yang disebut dalam rilis ini telah dikoreksi; periksa ulang.")
+    hidden = was_public and (not now_public or person.name != old_name)
+    await person_changed(
+        person.id, actor, conn, reason=reason, old_names=[old_name] if hidden else [],
+        replacement=public_person_name(None, person, None) if not now_public else person.name,
+    )
+
+
+def _consent_values(problems: Problems, person: Person, changes: dict, values: dict) -> None:
+    """The consent columns an update writes: none unless a consent field is named; a minor needs GUARDIAN."""
+    birth = values.get("birth_date", person.birth_date)
+    role = values.get("role", person.role)
+    minor = persons.is_minor_on(birth, role, today_wib())
+    consent_named = "publication_consent" in changes or "consent_given_by" in changes
+    consent = bool(changes.get("publication_consent", person.publication_consent))
+    if consent_named:
+        given = changes.get("consent_given_by")
+        if given is None and consent and person.publication_consent:
+            given = person.consent_given_by
+        giver = persons.consent_giver_for(problems, consent, given, minor)
+        values["publication_consent"] = consent
+        values["consent_given_by"] = giver
+        if (consent, giver) != (person.publication_consent, person.consent_given_by):
+            values["consent_recorded_at"] = dt.datetime.now(dt.UTC)
+    elif not persons.consent_is_valid(person.publication_consent, person.consent_given_by, minor):
+        problems.add(
+            "consentGivenBy", UserErrorCode.INVALID,
+            "Dengan perubahan ini orang tersebut tergolong anak: catat persetujuan orang tua/wali (GUARDIAN) "
+            "atau cabut persetujuan publikasi.",
+        )
 
 
 async def _institution_kind(person: Person) -> InstitutionKind | None:

@@ -216,6 +216,42 @@ async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
     person = await Person.filter(id=person_id, erased_at__isnull=True).first()
     if person is None or not await _may_manage(actor, person):
         raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Orang tidak ditemukan.")
+    values = await _person_changes(actor, person, changes)
+    was_public = persons.name_is_public(person)
+    old_name = person.name
+    before = audit.snapshot(person, _AUDITED)
+    if "nik" in values:
+        values.update(nik_columns(values.pop("nik")))
+    async with in_transaction() as conn:
+        if values:
+            await Person.filter(id=person.id).using_db(conn).update(**values)
+        person = await Person.get(id=person.id).using_db(conn)
+        now_public = persons.name_is_public(person)
+        changed_fields = sorted(k for k in changes if k in values or k == "nik")
+        await audit.record(
+            actor, "person.update", "Person", person.id,
+            before={k: v for k, v in before.items() if k in values},
+            after={**{k: v for k, v in audit.snapshot(person, _AUDITED).items() if k in values},
+                   "changedFields": changed_fields},
+            connection=conn,
+        )
+        if was_public != now_public or person.name != old_name:
+            from service.press.lifecycle import person_changed
+
+            reason = ("Persetujuan publikasi nama telah dicabut; periksa dan koreksi rilis ini."
+                      if was_public and not now_public else
+                      "Data orang yang disebut dalam rilis ini telah dikoreksi; periksa ulang.")
+            hidden = was_public and (not now_public or person.name != old_name)
+            await person_changed(
+                person.id, actor, conn, reason=reason, old_names=[old_name] if hidden else [],
+                replacement=public_person_name(None, person, None) if not now_public else person.name,
+            )
+    return person
+
+
+async def _person_changes(actor: Actor, person: Person, changes: dict) -> dict:
+    """The column values of an update_person request, each field checked, and the consent rules applied
+    to the person as the change would leave it (raises the problems found)."""
     problems = Problems()
     values: dict = {}
     if "name" in changes:
@@ -249,48 +285,6 @@ async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
     if "role" in changes:
         values["role"] = changes["role"] or persons.default_role(
             institution.kind if institution else await _institution_kind(person))
-    _consent_values(problems, person, changes, values)
-    problems.raise_if_any()
-    was_public = persons.name_is_public(person)
-    old_name = person.name
-    before = audit.snapshot(person, _AUDITED)
-    if "nik" in values:
-        values.update(nik_columns(values.pop("nik")))
-    async with in_transaction() as conn:
-        if values:
-            await Person.filter(id=person.id).using_db(conn).update(**values)
-        person = await Person.get(id=person.id).using_db(conn)
-        now_public = persons.name_is_public(person)
-        changed_fields = sorted(k for k in changes if k in values or k == "nik")
-        await audit.record(
-            actor, "person.update", "Person", person.id,
-            before={k: v for k, v in before.items() if k in values},
-            after={**{k: v for k, v in audit.snapshot(person, _AUDITED).items() if k in values},
-                   "changedFields": changed_fields},
-            connection=conn,
-        )
-        if was_public != now_public or person.name != old_name:
-            await _person_followups(person, actor, conn, was_public, now_public, old_name)
-    return person
-
-
-async def _person_followups(person: Person, actor: Actor, conn, was_public: bool, now_public: bool,
-                            old_name: str) -> None:
-    """Drafts regenerated and published releases flagged after a person's name or consent changed."""
-    from service.press.lifecycle import person_changed
-
-    reason = ("Persetujuan publikasi nama telah dicabut; periksa dan koreksi rilis ini."
-              if was_public and not now_public else
-              "Data orang yang disebut dalam rilis ini telah dikoreksi; periksa ulang.")
-    hidden = was_public and (not now_public or person.name != old_name)
-    await person_changed(
-        person.id, actor, conn, reason=reason, old_names=[old_name] if hidden else [],
-        replacement=public_person_name(None, person, None) if not now_public else person.name,
-    )
-
-
-def _consent_values(problems: Problems, person: Person, changes: dict, values: dict) -> None:
-    """The consent columns an update writes: none unless a consent field is named; a minor needs GUARDIAN."""
     birth = values.get("birth_date", person.birth_date)
     role = values.get("role", person.role)
     minor = persons.is_minor_on(birth, role, today_wib())
@@ -311,6 +305,8 @@ def _consent_values(problems: Problems, person: Person, changes: dict, values: d
             "Dengan perubahan ini orang tersebut tergolong anak: catat persetujuan orang tua/wali (GUARDIAN) "
             "atau cabut persetujuan publikasi.",
         )
+    problems.raise_if_any()
+    return values
 
 
 async def _institution_kind(person: Person) -> InstitutionKind | None:
@@ -341,7 +337,7 @@ async def _nik_taken(problems: Problems, nik: str | None, person_id: int | None 
     """A NIK names one person: found by its keyed hash, never by the digits."""
     from service.nik import nik_hash
 
-    if not nik or any(p.field == "nik" for p in problems.items):
+    if not nik or problems.has("nik"):
         return
     qs = Person.filter(nik_hash=nik_hash(nik))
     if person_id is not None:

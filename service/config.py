@@ -72,6 +72,8 @@ class Settings:
     production: bool = False
     # Retention (service/retention.py): DRAFT and REJECTED entries untouched this many days are removed.
     retention_days: int = 365
+    # ... and the evidence files of REJECTED entries untouched this many days.
+    retention_evidence_days: int = 90
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -111,6 +113,7 @@ class Settings:
             nik_key_file=Path(os.environ.get("JUARA_NIK_KEY_FILE") or base.nik_key_file),
             production=(os.environ.get("JUARA_ENV") or "").strip().lower() == "production",
             retention_days=_int("JUARA_RETENTION_DAYS", base.retention_days),
+            retention_evidence_days=_int("JUARA_RETENTION_EVIDENCE_DAYS", base.retention_evidence_days),
         )
 
 

@@ -109,7 +109,8 @@ async def test_template_round_trip_creates_drafts(client):
         header_of[str(dv.sqref).split(":")[0].rstrip("0123456789")]: dv.formula1
         for dv in sheet.data_validations.dataValidation if dv.type == "list"
     }
-    assert set(lists) == {"Tingkat", "Peringkat", "Kategori", "Kecamatan", "Desa/Kelurahan", "Izin Publikasi Nama"}
+    assert set(lists) == {"Tingkat", "Peringkat", "Kategori", "Kecamatan", "Desa/Kelurahan", "Izin Publikasi Nama",
+                          "Peran Peserta", "Persetujuan Dari"}
     levels = [c.value for c in wb["Daftar"]["A"][1:] if c.value]
     assert levels == ["Desa", "Kecamatan", "Kabupaten", "Karesidenan", "Provinsi", "Nasional", "Internasional"]
     assert wb.defined_names["Tingkat"].attr_text == "Daftar!$A$2:$A$8"

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from service import accounts, db
 from service.config import Settings, get_settings
 from service.logs import configure_logging
-from web import console, dashboard, exports, files, press, session
+from web import access, console, dashboard, exports, files, press, session
 from web.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
 
 log = logging.getLogger("juara.app")
@@ -81,6 +81,7 @@ def create_app(manage_database: bool = True) -> Starlette:
         Route("/exports/achievements.csv", exports.achievements_csv, methods=["GET"]),
         Route("/exports/achievements.xlsx", exports.achievements_xlsx, methods=["GET"]),
         Route("/exports/stats.xlsx", exports.stats_xlsx, methods=["GET"]),
+        Route("/persons/{person_id}/data.{fmt}", access.person_data_export, methods=["GET"]),
         Mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static"),
     ]
     # Outermost first: every response carries the request id, even the masked 500 and the 413.

@@ -181,8 +181,9 @@ def ensure_dataset(database: str, size: int, pg_url: str, log: Callable[[str], N
     """A database holding exactly `size` demo achievements (the seed-demo bulk path), reused across runs."""
     url = dataset_url(database, size, pg_url)
     stamp = _stamp_path(database, size)
-    want = f"{size}:{SEED}:{migrations_head()}"
-    if stamp.exists() and stamp.read_text() == want and _count_achievements(url) == size:
+    # The migrations bring an older dataset forward (`juara migrate` below): a new migration does not reseed.
+    want = f"{size}:{SEED}"
+    if stamp.exists() and stamp.read_text().split(":")[:2] == want.split(":") and _count_achievements(url) == size:
         # Idempotent and quick: installs whatever set-up the current code expects of a migrated database.
         subprocess.run([PYTHON, "-m", "web.cli", "migrate"], check=True, cwd=ROOT,  # noqa: S603
                        env={**os.environ, "DATABASE_URL": url, "JUARA_LOG_LEVEL": "WARNING"},

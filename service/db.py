@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import logging
 from pathlib import Path
 from typing import Any
@@ -64,11 +65,32 @@ def connection_config(url: str, settings: Settings | None = None) -> dict[str, A
                 "database": parsed.path.strip("/"),
                 "minsize": int(params.get("minsize", settings.pg_pool_min)),
                 "maxsize": int(params.get("maxsize", settings.pg_pool_max)),
+                "connection_class": _no_reset_connection_class(),
             },
         }
     raise DatabaseConfigError(
         f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:///path/file.sqlite3 or postgres://user@host/db"
     )
+
+
+@functools.cache
+def _no_reset_connection_class() -> type:
+    """asyncpg's connection without the reset round trip on every release to the pool.
+
+    asyncpg's pool sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` each time a
+    connection goes back (every statement outside a transaction acquires and releases one): a second round
+    trip per statement. It undoes session state, and this application keeps none: no session-level SET
+    (the change stamp's `set_config(…, true)` is transaction-local), no LISTEN, no session advisory locks,
+    no WITH HOLD cursors (asyncpg's cursors live inside a transaction). An open transaction is still rolled
+    back on release (asyncpg's `_reset` does that whatever the reset query).
+    """
+    import asyncpg
+
+    class NoResetConnection(asyncpg.Connection):
+        def get_reset_query(self) -> str:
+            return ""
+
+    return NoResetConnection
 
 
 def tortoise_config(url: str | None = None, settings: Settings | None = None) -> dict[str, Any]:

@@ -241,6 +241,8 @@ def server(url: str, workers: int = 1, asgi_app: str | None = None, cache: bool 
     )
     try:
         _wait_ready(port, proc)
+        global LAST_SERVER_SESSION
+        LAST_SERVER_SESSION = proc.pid
         yield port
     finally:
         proc.terminate()
@@ -250,6 +252,20 @@ def server(url: str, workers: int = 1, asgi_app: str | None = None, cache: bool 
             proc.kill()
             proc.wait()
         log_file.close()
+
+
+LAST_SERVER_SESSION = 0
+
+
+def session_cpu_seconds(session: int) -> float:
+    """User+system CPU of every live process of a session (the server and its workers), from /proc."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[3]) == session:  # field 6 of stat: the session id
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def _wait_ready(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -312,7 +328,9 @@ class SqlCounter:
         from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
         from tortoise.backends.sqlite.client import SqliteClient
 
-        classes: list[type] = [SqliteClient, AsyncpgDBClient, TransactionWrapper]
+        from service.sqlite_backend import _StatementRowCount
+
+        classes: list[type] = [SqliteClient, AsyncpgDBClient, TransactionWrapper, _StatementRowCount]
         with contextlib.suppress(ImportError):
             from tortoise.backends.sqlite.client import SqliteTransactionWrapper
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import logging
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,8 @@ def connection_config(url: str, settings: Settings | None = None) -> dict[str, A
                 "database": parsed.path.strip("/"),
                 "minsize": int(params.get("minsize", settings.pg_pool_min)),
                 "maxsize": int(params.get("maxsize", settings.pg_pool_max)),
-                "connection_class": _no_reset_connection_class(),
+                **({} if os.environ.get("JUARA_PG_POOL_RESET") == "1" else
+                   {"connection_class": _no_reset_connection_class()}),
             },
         }
     raise DatabaseConfigError(

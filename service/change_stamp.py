@@ -10,9 +10,10 @@ visible exactly when the data it covers is, in every worker and process):
   points tables, accounts), a person's name or consent. A contributor's draft or submission, an import
   batch and its duplicate hints, a login, an audit line or a release revision leave it alone. The response
   cache for anonymous callers and the in-memory public stats are keyed by it.
-- the *full* stamp moves with any committed write to a table other than the unwatched ones: the stats of
-  other statuses (a verifier's SUBMITTED counts) are kept in memory under it. PostgreSQL: counter id 1;
-  SQLite: `PRAGMA data_version`, which moves whenever another connection commits.
+- the *full* stamp moves with any committed write: the stats of other statuses (a verifier's SUBMITTED
+  counts) are kept in memory under it. PostgreSQL: the WAL position (`pg_current_wal_lsn()`, which every
+  commit moves; no trigger on the write path, so an import's rows queue no trigger events); SQLite:
+  `PRAGMA data_version`, which moves whenever another connection commits.
 
 The conditions are triggers installed by `juara migrate` (idempotent), so every path — the domain actions,
 the bulk seeder, an aggregate rebuild, an SQL console — moves the stamps alike. A table without a rule of
@@ -63,22 +64,6 @@ BEGIN
 END $$
 """
 
-_LINKED_FUNCTION = """
-CREATE OR REPLACE FUNCTION change_stamp_bump_linked() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  before_id bigint := CASE WHEN TG_OP <> 'INSERT' THEN OLD.achievement_id END;
-  after_id bigint := CASE WHEN TG_OP <> 'DELETE' THEN NEW.achievement_id END;
-BEGIN
-  IF current_setting('juara.change_stamp_2', true) IS DISTINCT FROM txid_current()::text
-     AND EXISTS (SELECT 1 FROM achievement WHERE id IN (before_id, after_id) AND status = 'VERIFIED') THEN
-    UPDATE change_stamp SET n = n + 1 WHERE id = 2;
-    PERFORM set_config('juara.change_stamp_2', txid_current()::text, true);
-  END IF;
-  RETURN NULL;
-END $$
-"""
-
-
 def _conditions(table: str) -> dict[str, str | None] | None:
     """Per operation, the SQL condition under which a write to `table` moves the public stamp (None: always)."""
     if table in UNWATCHED_TABLES or table in PRIVATE_TABLES:
@@ -107,33 +92,50 @@ async def install_change_stamp(conn: Any, tables: list[str]) -> None:
         await _install_sqlite(conn, tables)
 
 
+_LINKED_STATEMENT_FUNCTION = """
+CREATE OR REPLACE FUNCTION change_stamp_bump_linked_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- One call per statement over its transition table: an import's thousands of draft links cost one query.
+  IF current_setting('juara.change_stamp_2', true) IS DISTINCT FROM txid_current()::text
+     AND EXISTS (SELECT 1 FROM changed_rows c JOIN achievement a ON a.id = c.achievement_id
+                 WHERE a.status = 'VERIFIED') THEN
+    UPDATE change_stamp SET n = n + 1 WHERE id = 2;
+    PERFORM set_config('juara.change_stamp_2', txid_current()::text, true);
+  END IF;
+  RETURN NULL;
+END $$
+"""
+
+
 async def _install_postgres(conn: Any, tables: list[str]) -> None:
     await conn.execute_script(_BUMP_FUNCTION)
-    await conn.execute_script(_LINKED_FUNCTION)
     await conn.execute_script(_TRUNCATE_FUNCTION)
+    await conn.execute_script(_LINKED_STATEMENT_FUNCTION)
+    await conn.execute_script("DROP FUNCTION IF EXISTS change_stamp_bump_linked() CASCADE")
     for table in sorted(set(tables) - UNWATCHED_TABLES):
-        script = [
-            f'DROP TRIGGER IF EXISTS change_stamp_row ON "{table}"',
-            f'CREATE CONSTRAINT TRIGGER change_stamp_row AFTER INSERT OR UPDATE OR DELETE ON "{table}" '
-            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION change_stamp_bump('1')",
-            f'DROP TRIGGER IF EXISTS change_stamp_truncate ON "{table}"',
-        ]
+        # The full stamp is the WAL position (below): the per-row triggers of earlier versions go.
+        script = [f'DROP TRIGGER IF EXISTS change_stamp_row ON "{table}"',
+                  f'DROP TRIGGER IF EXISTS change_stamp_truncate ON "{table}"']
         conditions = _conditions(table) or {}
-        truncate_bumps = "'1'" if not conditions else "'1', '2'"
-        script.append(f'CREATE TRIGGER change_stamp_truncate AFTER TRUNCATE ON "{table}" '
-                      f"FOR EACH STATEMENT EXECUTE FUNCTION change_stamp_bump_truncate({truncate_bumps})")
+        if conditions:
+            script.append(f'CREATE TRIGGER change_stamp_truncate AFTER TRUNCATE ON "{table}" '
+                          "FOR EACH STATEMENT EXECUTE FUNCTION change_stamp_bump_truncate('2')")
         for op in ("INSERT", "UPDATE", "DELETE"):
             name = f"change_stamp_public_{op.lower()}"
             script.append(f'DROP TRIGGER IF EXISTS {name} ON "{table}"')
             if op not in conditions:
                 continue
             if table in PUBLIC_WITH_ACHIEVEMENT:
-                when, function = "", "change_stamp_bump_linked()"
-            else:
-                condition = conditions[op]
-                when, function = (f" WHEN ({condition})" if condition else ""), "change_stamp_bump('2')"
+                # A subquery cannot sit in a WHEN: a statement trigger reads the changed rows instead. It
+                # cannot be deferred; it moves the stamp at once, only when a verified achievement is touched.
+                changed = "OLD" if op == "DELETE" else "NEW"
+                script.append(f'CREATE TRIGGER {name} AFTER {op} ON "{table}" REFERENCING {changed} TABLE AS '
+                              "changed_rows FOR EACH STATEMENT EXECUTE FUNCTION change_stamp_bump_linked_rows()")
+                continue
+            condition = conditions[op]
+            when = f" WHEN ({condition})" if condition else ""
             script.append(f'CREATE CONSTRAINT TRIGGER {name} AFTER {op} ON "{table}" DEFERRABLE INITIALLY DEFERRED '
-                          f"FOR EACH ROW{when} EXECUTE FUNCTION {function}")
+                          f"FOR EACH ROW{when} EXECUTE FUNCTION change_stamp_bump('2')")
         await conn.execute_script(";".join(script))
 
 
@@ -177,8 +179,10 @@ class ChangeStamp:
     async def read(self, public: bool = True) -> Any:
         conn = connections.get("default")
         if conn.capabilities.dialect == "postgres":
-            _, rows = await conn.execute_query(
-                "SELECT n FROM change_stamp WHERE id = $1", [PUBLIC if public else FULL])
+            if not public:
+                _, rows = await conn.execute_query("SELECT pg_current_wal_lsn()::text AS n")
+                return rows[0]["n"]
+            _, rows = await conn.execute_query("SELECT n FROM change_stamp WHERE id = 2")
             return rows[0]["n"] if rows else None
         if self._sqlite is None:
             path = conn.filename  # type: ignore[attr-defined]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import functools
-import os
 import logging
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlparse

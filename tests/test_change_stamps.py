@@ -236,3 +236,25 @@ async def test_a_cached_anonymous_answer_is_never_stale_after_another_process_co
         assert cache.hits == hits + 1  # a change nobody anonymous can see keeps the cached answer
         await second_process("verify")
         assert await titles() == ["Juara 1 Lomba Pidato", "Juara 3 Lomba Catur"]
+
+
+async def test_links_and_evidence_move_the_public_stamp_only_on_verified_achievements(db):
+    if db.endswith(":memory:"):
+        return
+    from service.enums import EvidenceKind
+    from service.models import AchievementPerson, Evidence
+
+    school = await make_institution()
+    verified = await make_achievement(school)
+    draft = await make_achievement(school, status=AchievementStatus.DRAFT)
+    person = await make_person(school, "Dewi Lestari")
+    stamps = Stamps()
+    assert (await stamps.moved(lambda: AchievementPerson.create(achievement=draft, person=person)))[0] is False
+    assert (await stamps.moved(lambda: Evidence.create(achievement=draft, kind=EvidenceKind.URL,
+                                                       url="https://example.org/a.pdf")))[0] is False
+    assert (await stamps.moved(lambda: AchievementPerson.filter(achievement_id=draft.id).delete()))[0] is False
+    assert (await stamps.moved(lambda: AchievementPerson.create(achievement=verified, person=person)))[0] is True
+    assert (await stamps.moved(lambda: Evidence.create(achievement=verified, kind=EvidenceKind.URL,
+                                                       url="https://example.org/b.pdf")))[0] is True
+    assert (await stamps.moved(lambda: AchievementPerson.filter(achievement_id=verified.id).delete()))[0] is True
+    assert (await stamps.moved(lambda: Evidence.filter(achievement_id=verified.id).update(url="https://example.org/c.pdf")))[0] is True

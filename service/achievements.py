@@ -1,8 +1,10 @@
-"""The achievement workflow: validation, the DRAFT → SUBMITTED → VERIFIED/REJECTED state machine, audit."""
+"""The achievement workflow: validation, the DRAFT → SUBMITTED → VERIFIED/REJECTED state machine, audit, and
+the named follow-up of each step (service/followups.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +12,9 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from service import audit, hooks
+from service import audit, followups
+from service.achievement_rules import check_achievement
+from service.clock import now
 from service.directory import can_act_for, category_with_descendants, public_person_name, resolve_region
 from service.enums import (
     LEVEL_ORDER,
@@ -42,10 +46,6 @@ AUDIT_FIELDS = [
 ]
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass
 class AchievementData:
     """Parsed input of createAchievement / updateAchievement; for an update only the `present` keys apply."""
@@ -73,20 +73,12 @@ class AchievementData:
 def visible_achievements(actor: Actor | None) -> QuerySet[Achievement]:
     """What the caller may see: staff everything; contributors VERIFIED plus their own subtree; else VERIFIED."""
     qs = Achievement.all()
-    if actor is not None and actor.is_staff:
+    if actor is not None and actor.can_see_everything:
         return qs
     if actor is not None and actor.institution_path:
         own = Subquery(Institution.filter(path__startswith=actor.institution_path).values("id"))
         return qs.filter(Q(status=AchievementStatus.VERIFIED) | Q(institution_id__in=own))
     return qs.filter(status=AchievementStatus.VERIFIED)
-
-
-def may_see(actor: Actor | None, achievement: Achievement, institution_path: str | None) -> bool:
-    if achievement.status == AchievementStatus.VERIFIED:
-        return True
-    if actor is None:
-        return False
-    return actor.is_staff or actor.covers_path(institution_path)
 
 
 async def get_visible(actor: Actor | None, achievement_id: int) -> Achievement | None:
@@ -171,7 +163,7 @@ async def filtered_achievements(
     if term:
         term = term[:200]
         links = AchievementPerson.filter(person__name__icontains=term)
-        if actor is None or not actor.is_staff:
+        if actor is None or not actor.can_see_everything:
             # A name without publication consent must not be findable: the search would reveal the link.
             readable = Q(person__publication_consent=True)
             if actor is not None and actor.institution_path:
@@ -198,12 +190,35 @@ async def _validate(
 ) -> tuple[dict[str, Any], list[int] | None, list[str] | None]:
     """Check the input against every rule; returns the column values to write, persons and evidence URLs."""
     problems = Problems()
-    creating = current is None
-    p = data.present if not creating else {
+    p = data.present if current is not None else {
         "title", "event_name", "organizer", "level", "rank", "rank_label", "category_id", "date", "location",
         "description", "institution_id", "person_ids", "kecamatan_id", "desa_id", "evidence_urls",
     }
     values: dict[str, Any] = {}
+    _check_texts(problems, data, p, values)
+    given_persons, broken = _check_choices_and_rules(problems, data, p, current, values)
+    if "category_id" in p:
+        await _check_category(problems, data, values)
+    institution = await _check_institution(problems, actor, data, p, current, values)
+    if institution is not None and ("kecamatan_id" in p or "desa_id" in p or "institution_id" in p):
+        await _check_region(problems, data, p, current, institution, values)
+    person_ids = None
+    if "person_ids" in p or ("institution_id" in p and current is not None):
+        person_ids = given_persons if given_persons is not None else [
+            pid for pid in await AchievementPerson.filter(achievement_id=current.id).values_list("person_id", flat=True)  # type: ignore[union-attr]
+        ]
+        if person_ids and "persons" not in broken:
+            await _check_persons(problems, actor, person_ids, institution)
+        if "person_ids" in p:
+            values["achiever_kind"] = AchieverKind.PERSON if person_ids else AchieverKind.INSTITUTION
+    urls = None
+    if "evidence_urls" in p and data.evidence_urls is not None:
+        urls = _check_urls(problems, data.evidence_urls)
+    problems.raise_if_any()
+    return values, person_ids, urls
+
+
+def _check_texts(problems: Problems, data: AchievementData, p: set[str], values: dict[str, Any]) -> None:
     for key, label, limit in (
         ("title", "Judul prestasi", 300), ("event_name", "Nama kegiatan/lomba", 300),
         ("organizer", "Penyelenggara", 300),
@@ -218,6 +233,13 @@ async def _validate(
     ):
         if key in p:
             values[key] = optional_text(problems, _field(key), label, getattr(data, key), limit, multiline)
+
+
+def _check_choices_and_rules(
+    problems: Problems, data: AchievementData, p: set[str], current: Achievement | None, values: dict[str, Any]
+) -> tuple[list[int] | None, set[str]]:
+    """Level, rank and date, and the rules the import checks too; returns the persons given (deduplicated)
+    and the subjects of the rules broken."""
     if "level" in p:
         if data.level is None:
             problems.add("level", UserErrorCode.REQUIRED, "Tingkat prestasi wajib dipilih.")
@@ -229,31 +251,41 @@ async def _validate(
             problems.add("rank", UserErrorCode.REQUIRED, "Peringkat wajib dipilih.")
         else:
             values["rank"] = data.rank
-    rank = values.get("rank", current.rank if current else None)
-    rank_label = values.get("rank_label", current.rank_label if current else None)
-    if rank == AchievementRank.PENGHARGAAN and not rank_label:
-        problems.add(
-            "rankLabel", UserErrorCode.REQUIRED,
-            "Untuk penghargaan, isi sebutan penghargaannya (misalnya 'Predikat Madya' atau 'Opini WTP').",
-        )
+    # The rules the import checks too (service.achievement_rules), on the values this write would leave.
+    given_persons = list(dict.fromkeys(data.person_ids or [])) if "person_ids" in p else None
+    breaches = check_achievement(
+        today=today_wib(),
+        date=data.date if "date" in p else None,
+        rank=values.get("rank", current.rank if current else None),
+        rank_label=values.get("rank_label", current.rank_label if current else None),
+        person_count=len(given_persons) if given_persons is not None else None,
+    )
+    for breach in breaches:
+        problems.add(_BREACH_FIELD[breach.subject], breach.code, breach.message)
+    broken = {b.subject for b in breaches}
     if "date" in p:
         if data.date is None:
             problems.add("date", UserErrorCode.REQUIRED, "Tanggal prestasi wajib diisi.")
-        elif data.date > today_wib():
-            problems.add("date", UserErrorCode.INVALID, "Tanggal prestasi tidak boleh di masa depan.")
-        elif data.date < dt.date(1945, 8, 17):
-            problems.add("date", UserErrorCode.INVALID, "Tanggal prestasi tidak masuk akal; periksa kembali tahunnya.")
-        else:
+        elif "date" not in broken:
             values["date"] = data.date
-    if "category_id" in p:
-        category = await Category.filter(id=data.category_id).first() if data.category_id is not None else None
-        if category is None:
-            problems.add("categoryId", UserErrorCode.NOT_FOUND if data.category_id else UserErrorCode.REQUIRED,
-                         "Kategori tidak ditemukan; pilih salah satu kategori yang tersedia.")
-        else:
-            values["category_id"] = category.id
-            values["category_root_id"] = category.parent_id or category.id  # type: ignore[attr-defined]
+    return given_persons, broken
 
+
+async def _check_category(problems: Problems, data: AchievementData, values: dict[str, Any]) -> None:
+    category = await Category.filter(id=data.category_id).first() if data.category_id is not None else None
+    if category is None:
+        problems.add("categoryId", UserErrorCode.NOT_FOUND if data.category_id else UserErrorCode.REQUIRED,
+                     "Kategori tidak ditemukan; pilih salah satu kategori yang tersedia.")
+    else:
+        values["category_id"] = category.id
+        values["category_root_id"] = category.parent_id or category.id  # type: ignore[attr-defined]
+
+
+async def _check_institution(
+    problems: Problems, actor: Actor, data: AchievementData, p: set[str], current: Achievement | None,
+    values: dict[str, Any],
+) -> Institution | None:
+    """The owning institution: the one given (in the actor's scope) or the current one."""
     institution = None
     if "institution_id" in p:
         institution = await Institution.filter(id=data.institution_id).first() if data.institution_id else None
@@ -268,57 +300,54 @@ async def _validate(
             values["institution_kind"] = institution.kind
     elif current is not None:
         institution = await Institution.get(id=current.institution_id)  # type: ignore[attr-defined]
+    return institution
 
-    if institution is not None and ("kecamatan_id" in p or "desa_id" in p or "institution_id" in p):
-        kec_id = data.kecamatan_id if "kecamatan_id" in p else (current.kecamatan_id if current else None)  # type: ignore[attr-defined]
-        desa_id = data.desa_id if "desa_id" in p else (current.desa_id if current else None)  # type: ignore[attr-defined]
-        if kec_id is None and desa_id is None:
-            kec_id, desa_id = institution.kecamatan_id, institution.desa_id  # type: ignore[attr-defined]
-        kecamatan, desa = await resolve_region(problems, kec_id, desa_id)
-        values["kecamatan_id"] = kecamatan.id if kecamatan else None
-        values["desa_id"] = desa.id if desa else None
 
-    person_ids = None
-    if "person_ids" in p or ("institution_id" in p and current is not None):
-        person_ids = list(dict.fromkeys(data.person_ids or [])) if "person_ids" in p else [
-            pid for pid in await AchievementPerson.filter(achievement_id=current.id).values_list("person_id", flat=True)  # type: ignore[union-attr]
-        ]
-        if len(person_ids) > 200:
-            problems.add("personIds", UserErrorCode.TOO_LARGE, "Paling banyak 200 orang dalam satu prestasi.")
-        elif person_ids:
-            persons = await Person.filter(id__in=person_ids)
-            found = {x.id for x in persons}
-            if len(found) != len(person_ids):
-                problems.add("personIds", UserErrorCode.NOT_FOUND, "Sebagian orang yang dipilih tidak ditemukan.")
-            elif institution is not None:
-                foreign = [x for x in persons if x.institution_id not in (None, institution.id)]  # type: ignore[attr-defined]
-                if foreign:
-                    names = await _names_for(actor, foreign)
-                    problems.add(
-                        "personIds", UserErrorCode.INVALID,
-                        f"{', '.join(sorted(names))} tidak terdaftar di {institution.name}; "
-                        "pilih orang dari instansi ini atau daftarkan orangnya terlebih dahulu.",
-                    )
-        if "person_ids" in p:
-            values["achiever_kind"] = AchieverKind.PERSON if person_ids else AchieverKind.INSTITUTION
+async def _check_region(
+    problems: Problems, data: AchievementData, p: set[str], current: Achievement | None, institution: Institution,
+    values: dict[str, Any],
+) -> None:
+    kec_id = data.kecamatan_id if "kecamatan_id" in p else (current.kecamatan_id if current else None)  # type: ignore[attr-defined]
+    desa_id = data.desa_id if "desa_id" in p else (current.desa_id if current else None)  # type: ignore[attr-defined]
+    if kec_id is None and desa_id is None:
+        kec_id, desa_id = institution.kecamatan_id, institution.desa_id  # type: ignore[attr-defined]
+    kecamatan, desa = await resolve_region(problems, kec_id, desa_id)
+    values["kecamatan_id"] = kecamatan.id if kecamatan else None
+    values["desa_id"] = desa.id if desa else None
 
-    urls = None
-    if "evidence_urls" in p and data.evidence_urls is not None:
-        urls = []
-        for raw in data.evidence_urls:
-            url = clean(raw)
-            if not url:
-                continue
-            if not valid_http_url(url):
-                problems.add("evidenceUrls", UserErrorCode.INVALID,
-                             f"Tautan bukti '{url[:80]}' tidak valid; gunakan alamat yang diawali http:// atau https://.")
-                break
-            if url not in urls:
-                urls.append(url)
-        if len(urls) > MAX_EVIDENCE_URLS:
-            problems.add("evidenceUrls", UserErrorCode.TOO_LARGE, f"Paling banyak {MAX_EVIDENCE_URLS} tautan bukti.")
-    problems.raise_if_any()
-    return values, person_ids, urls
+
+async def _check_persons(problems: Problems, actor: Actor, person_ids: list[int], institution: Institution | None) -> None:
+    """The persons exist and belong to the owning institution (or to none)."""
+    persons = await Person.filter(id__in=person_ids)
+    found = {x.id for x in persons}
+    if len(found) != len(person_ids):
+        problems.add("personIds", UserErrorCode.NOT_FOUND, "Sebagian orang yang dipilih tidak ditemukan.")
+    elif institution is not None:
+        foreign = [x for x in persons if x.institution_id not in (None, institution.id)]  # type: ignore[attr-defined]
+        if foreign:
+            names = await _names_for(actor, foreign)
+            problems.add(
+                "personIds", UserErrorCode.INVALID,
+                f"{', '.join(sorted(names))} tidak terdaftar di {institution.name}; "
+                "pilih orang dari instansi ini atau daftarkan orangnya terlebih dahulu.",
+            )
+
+
+def _check_urls(problems: Problems, given: list[str]) -> list[str]:
+    urls = []
+    for raw in given:
+        url = clean(raw)
+        if not url:
+            continue
+        if not valid_http_url(url):
+            problems.add("evidenceUrls", UserErrorCode.INVALID,
+                         f"Tautan bukti '{url[:80]}' tidak valid; gunakan alamat yang diawali http:// atau https://.")
+            break
+        if url not in urls:
+            urls.append(url)
+    if len(urls) > MAX_EVIDENCE_URLS:
+        problems.add("evidenceUrls", UserErrorCode.TOO_LARGE, f"Paling banyak {MAX_EVIDENCE_URLS} tautan bukti.")
+    return urls
 
 
 async def _names_for(actor: Actor, persons: list[Person]) -> list[str]:
@@ -327,6 +356,10 @@ async def _names_for(actor: Actor, persons: list[Person]) -> list[str]:
         id__in=[p.institution_id for p in persons if p.institution_id is not None]  # type: ignore[attr-defined]
     ).values_list("id", "path"))
     return [public_person_name(actor, p, paths.get(p.institution_id)) for p in persons]  # type: ignore[attr-defined]
+
+
+# The input field of createAchievement / updateAchievement each rule of check_achievement is about.
+_BREACH_FIELD = {"date": "date", "rank_label": "rankLabel", "persons": "personIds"}
 
 
 def _field(key: str) -> str:
@@ -357,7 +390,7 @@ async def create_achievement(actor: Actor, data: AchievementData) -> Achievement
             after={**audit.snapshot(achievement, AUDIT_FIELDS), "person_ids": person_ids or [], "evidence_urls": urls or []},
             connection=conn,
         )
-        await hooks.achievement_changed(achievement, None, conn)
+        await followups.achievement_created(achievement, conn)
     return achievement
 
 
@@ -390,7 +423,7 @@ async def update_achievement(actor: Actor, achievement_id: int, data: Achievemen
     achievement, institution = await _load_for_write(actor, achievement_id)
     if not can_act_for(actor, institution):
         raise Forbidden("Anda hanya dapat mengubah prestasi instansi Anda dan instansi di bawahnya.")
-    allowed = tuple(AchievementStatus) if actor.is_admin else EDITABLE
+    allowed = tuple(AchievementStatus) if actor.can_manage else EDITABLE
     if achievement.status not in allowed:
         raise _transition_error(achievement, "diubah; hanya draf atau yang ditolak yang dapat diubah")
     values, person_ids, urls = await _validate(actor, data, achievement)
@@ -424,7 +457,7 @@ async def update_achievement(actor: Actor, achievement_id: int, data: Achievemen
             after["evidence_urls"] = urls
         await audit.record(actor, "achievement.update", "Achievement", achievement.id,
                            before=before, after=after, connection=conn)
-        await hooks.achievement_changed(updated, achievement, conn)
+        await followups.achievement_edited(updated, achievement, conn)
     return updated
 
 
@@ -442,6 +475,7 @@ async def submit_achievement(actor: Actor, achievement_id: int) -> Achievement:
     return await _transition(
         actor, achievement, SUBMITTABLE, AchievementStatus.SUBMITTED, "achievement.submit",
         {"submitted_at": now(), "rejection_reason": None}, "diajukan",
+        lambda updated, conn: followups.achievement_submitted(updated, achievement, conn),
     )
 
 
@@ -453,6 +487,7 @@ async def verify_achievement(actor: Actor, achievement_id: int) -> Achievement:
     return await _transition(
         actor, achievement, (AchievementStatus.SUBMITTED,), AchievementStatus.VERIFIED, "achievement.verify",
         {"verified_at": now()}, "diverifikasi",
+        lambda updated, conn: followups.achievement_verified(updated, achievement, actor, conn),
     )
 
 
@@ -467,6 +502,7 @@ async def reject_achievement(actor: Actor, achievement_id: int, reason: str) -> 
     return await _transition(
         actor, achievement, (AchievementStatus.SUBMITTED,), AchievementStatus.REJECTED, "achievement.reject",
         {"rejection_reason": reason_clean}, "ditolak",
+        lambda updated, conn: followups.achievement_rejected(updated, achievement, conn),
     )
 
 
@@ -483,13 +519,12 @@ async def withdraw_verification(actor: Actor, achievement_id: int, reason: str) 
         actor, achievement, (AchievementStatus.VERIFIED,), AchievementStatus.REJECTED,
         "achievement.withdraw_verification", {"rejection_reason": reason_clean, "verified_at": None},
         "dicabut verifikasinya",
+        lambda updated, conn: followups.verification_withdrawn(updated, achievement, actor, conn),
     )
 
 
 def _require_verifier(actor: Actor) -> None:
-    from service.enums import Role
-
-    if actor.role not in (Role.VERIFIER, Role.ADMIN):
+    if not actor.can_verify:
         raise Forbidden("Hanya verifikator atau administrator yang dapat memverifikasi prestasi.")
 
 
@@ -501,7 +536,10 @@ async def _transition(
     action: str,
     extra: dict[str, Any],
     verb: str,
+    then: Callable[[Achievement, Any], Awaitable[None]],
 ) -> Achievement:
+    """One status change: the guarded UPDATE, its audit event and `then`, the step's named follow-up
+    (service/followups.py), all in one transaction."""
     before = audit.snapshot(achievement, AUDIT_FIELDS)
     async with in_transaction() as conn:
         if not await _conditional_update(conn, achievement, allowed, {"status": target, **extra}):
@@ -510,5 +548,5 @@ async def _transition(
         updated = await Achievement.get(id=achievement.id).using_db(conn)
         await audit.record(actor, action, "Achievement", achievement.id,
                            before=before, after=audit.snapshot(updated, AUDIT_FIELDS), connection=conn)
-        await hooks.achievement_changed(updated, achievement, conn, actor=actor)
+        await then(updated, conn)
     return updated

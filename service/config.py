@@ -40,6 +40,10 @@ class Settings:
     login_ip_max_failures: int = 30
     # Extra delay per failed login after the second one in a window (capped at one second).
     login_slowdown_ms: int = 100
+    # The longest wait of one attempt from an address past login_ip_max_failures.
+    login_ip_max_delay_ms: int = 3000
+    # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed, comma-separated.
+    trusted_proxies: str = ""
     evidence_dir: Path = PROJECT_ROOT / "var" / "evidence"
     max_upload_bytes: int = 10 * 1024 * 1024
     max_request_bytes: int = 12 * 1024 * 1024
@@ -57,6 +61,14 @@ class Settings:
     pg_pool_max: int = 10
     sqlite_busy_timeout_ms: int = 10000
     log_level: str = "INFO"
+    # NIK at rest (service/nik.py): the key in force, older keys still read, the development key file.
+    nik_key: str | None = None
+    nik_old_keys: tuple[str, ...] = ()
+    nik_key_file: Path = PROJECT_ROOT / "var" / "nik.key"
+    # JUARA_ENV=production: secrets such as JUARA_NIK_KEY must come from the environment.
+    production: bool = False
+    # Retention (service/retention.py): DRAFT and REJECTED entries untouched this many days are removed.
+    retention_days: int = 365
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -72,6 +84,8 @@ class Settings:
             login_lockout_seconds=_int("JUARA_LOGIN_LOCKOUT_SECONDS", base.login_lockout_seconds),
             login_ip_max_failures=_int("JUARA_LOGIN_IP_MAX_FAILURES", base.login_ip_max_failures),
             login_slowdown_ms=_int("JUARA_LOGIN_SLOWDOWN_MS", base.login_slowdown_ms),
+            login_ip_max_delay_ms=_int("JUARA_LOGIN_IP_MAX_DELAY_MS", base.login_ip_max_delay_ms),
+            trusted_proxies=os.environ.get("JUARA_TRUSTED_PROXIES", base.trusted_proxies),
             evidence_dir=Path(os.environ.get("JUARA_EVIDENCE_DIR") or base.evidence_dir),
             max_upload_bytes=_int("JUARA_MAX_UPLOAD_BYTES", base.max_upload_bytes),
             max_request_bytes=_int("JUARA_MAX_REQUEST_BYTES", base.max_request_bytes),
@@ -87,6 +101,11 @@ class Settings:
             pg_pool_max=_int("JUARA_PG_POOL_MAX", base.pg_pool_max),
             sqlite_busy_timeout_ms=_int("JUARA_SQLITE_BUSY_TIMEOUT_MS", base.sqlite_busy_timeout_ms),
             log_level=os.environ.get("JUARA_LOG_LEVEL", base.log_level),
+            nik_key=os.environ.get("JUARA_NIK_KEY") or None,
+            nik_old_keys=tuple(k for k in (os.environ.get("JUARA_NIK_OLD_KEYS") or "").split(",") if k.strip()),
+            nik_key_file=Path(os.environ.get("JUARA_NIK_KEY_FILE") or base.nik_key_file),
+            production=(os.environ.get("JUARA_ENV") or "").strip().lower() == "production",
+            retention_days=_int("JUARA_RETENTION_DAYS", base.retention_days),
         )
 
 
@@ -104,3 +123,6 @@ def override_settings(settings: Settings) -> None:
     """Replace the settings in force (tests and the CLI use this)."""
     global _settings
     _settings = settings
+    from service import nik
+
+    nik.set_keyring(None)

@@ -65,7 +65,8 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
     # Raw column values (the enums are StrEnums: their plain strings key the same entries).
     level_label = {str(k): v for k, v in LEVEL_LABEL.items()}
     rank_label = {str(k): v for k, v in RANK_LABEL.items()}
-    points = {(str(lv), str(rk)): base[lv] * factor[rk] // 100 for lv in base for rk in factor}
+    points = {(str(lv), str(rk)): stats.points(base.get(lv), factor.get(rk))
+              for lv in AchievementLevel for rk in AchievementRank}
     kind_label = {str(k): v for k, v in stats.KIND_LABEL.items()}
     achiever_label = {str(k): v for k, v in ACHIEVER_LABEL.items()}
     status_label = {str(k): v for k, v in STATUS_LABEL.items()}
@@ -111,7 +112,8 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
                 inst[0] if inst else "", kind_label[institution_kind],
                 kecamatan.get(kecamatan_id, "Tingkat Kabupaten"), desa.get(desa_id, ""),
                 achiever_label[achiever_kind], "; ".join(names.get(aid, ())), status_label[status],
-                points[(level, rank)],
+                points.get((level, rank)) if (level, rank) in points
+                else stats.points(base.get(level), factor.get(rank)),
             ]
 
 
@@ -234,7 +236,8 @@ async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(list(row))
+            # Institution and category names are typed by users: never a live formula.
+            ws.append([_xlsx_cell(v) for v in row])
         ws.column_dimensions["A"].width = 32
         if rows:
             chart = BarChart()

@@ -71,6 +71,10 @@ async def make_user(role: Role, institution: Institution | None = None, username
 
 
 async def make_person(institution: Institution | None, name: str = "Rina Kusuma", consent: bool = True, **kw) -> Person:
+    from service.nik import nik_columns
+
+    if "nik" in kw:
+        kw.update(nik_columns(kw.pop("nik")))
     return await Person.create(name=name, institution=institution, publication_consent=consent, **kw)
 
 

@@ -95,10 +95,18 @@ def serve(
     from web.http_protocol import NoDelayH11Protocol, fastest
 
     # JUARA_HTTP=h11: the pure-Python parser and the asyncio loop (for comparison, or if a C extension fails).
-
     protocol, loop = fastest() if os.environ.get("JUARA_HTTP", "fast") == "fast" else (NoDelayH11Protocol, "asyncio")
     uvicorn.run("web.app:app", host=host, port=port, workers=workers, log_level="warning",
-                proxy_headers=False, access_log=False, http=protocol, loop=loop)
+                access_log=False, http=protocol, loop=loop, **proxy_options(get_settings()))
+
+
+def proxy_options(settings) -> dict:
+    """uvicorn's proxy handling from JUARA_TRUSTED_PROXIES: X-Forwarded-For/-Proto are believed only from
+    those addresses (the TLS proxy in front); without any, the client address is the socket's peer."""
+    trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted}
 
 
 @app.command("seed-demo")

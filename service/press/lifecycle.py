@@ -13,9 +13,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from service import audit
+from service.clock import now
 from service.db import execute
 from service.directory import category_with_descendants
-from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus, Role
+from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus
 from service.errors import Forbidden, Problems, UserErrorCode, UserInputError
 from service.models import (
     Achievement,
@@ -29,6 +30,7 @@ from service.models import (
     PressReleaseRevision,
     User,
 )
+from service.persons import ERASED_NAME, consent_values_public
 from service.press import language as lang
 from service.press.render import (
     ROUNDUP_VARIANTS,
@@ -67,12 +69,8 @@ SLOT = "[["
 AUDIT_FIELDS = ["achievement_id", "title", "status", "version", "template", "needs_review_reason", "published_at"]
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _require_editor(actor: Actor | None) -> None:
-    if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
+    if actor is None or not actor.can_edit_press:
         raise Forbidden("Hanya editor IKP atau administrator yang dapat mengelola rilis berita.")
 
 
@@ -101,17 +99,24 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
     links = await AchievementPerson.filter(achievement_id__in=ids).using_db(conn).order_by("id").values_list(
         "achievement_id", "person_id"
     )
-    # Only the name and the consent flag leave the database: NIK, birth date and phone never reach a template.
+    # Only the name and whether it may be printed leave this function: NIK, birth date and phone never reach a
+    # template. A minor on the achievement's date is named only with a guardian's consent.
     persons = {
-        pid: (name, consent) for pid, name, consent in await Person.filter(
+        row[0]: row[1:] for row in await Person.filter(
             id__in={pid for _, pid in links}
-        ).using_db(conn).values_list("id", "name", "publication_consent")
+        ).using_db(conn).values_list(
+            "id", "name", "publication_consent", "consent_given_by", "birth_date", "role", "erased_at")
     } if links else {}
+    dates = {a.id: a.date for a in achievements}
     by_achievement: dict[int, list[PersonFacts]] = defaultdict(list)
     for aid, pid in links:
         if pid in persons:
-            name, consent = persons[pid]
-            by_achievement[aid].append(PersonFacts(name=name, consent=bool(consent)))
+            name, consent, giver, birth, role, erased = persons[pid]
+            if erased is not None:
+                by_achievement[aid].append(PersonFacts(name=ERASED_NAME, consent=True))
+                continue
+            public = consent_values_public(bool(consent), giver, birth, role, dates[aid])
+            by_achievement[aid].append(PersonFacts(name=name, consent=public))
     out = []
     for a in achievements:
         inst = institutions[a.institution_id]  # type: ignore[attr-defined]
@@ -143,7 +148,7 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
 
 async def editor_initials(actor: Actor | None, conn: Any = None) -> str:
     """The byline initials of the acting editor; a verifier's automatic draft keeps 'XX' for the IKP writer."""
-    if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
+    if actor is None or not actor.can_edit_press:
         return "XX"
     user = await User.filter(id=actor.user_id).using_db(conn).first()
     return lang.byline_initials(user.full_name if user else None)
@@ -215,11 +220,82 @@ async def generate_press_release(actor: Actor, achievement_id: int, template: st
         return await _create(actor, draft, conn, achievement_id=achievement.id, action="press_release.generate")
 
 
+async def archive_published_releases(achievement_id: int, reason: str, conn: Any, actor: Actor | None = None) -> int:
+    """A withdrawn verification: every PUBLISHED release of the achievement is ARCHIVED (no longer public) and
+    flagged, with an audit event each, in the caller's transaction."""
+    published = await PressRelease.filter(
+        achievement_id=achievement_id, status=PressReleaseStatus.PUBLISHED
+    ).using_db(conn)
+    for release in published:
+        before = audit.snapshot(release, AUDIT_FIELDS)
+        await PressRelease.filter(id=release.id).using_db(conn).update(
+            status=PressReleaseStatus.ARCHIVED, needs_review_reason=reason[:300], updated_at=now(),
+            version=release.version + 1,
+        )
+        updated = await PressRelease.get(id=release.id).using_db(conn)
+        await audit.record(
+            actor, "press_release.archive_on_withdrawal", "PressRelease", release.id,
+            before=before, after=audit.snapshot(updated, AUDIT_FIELDS), connection=conn,
+        )
+    return len(published)
+
+
 async def flag_releases(achievement_id: int, reason: str, conn: Any) -> int:
     """Mark every release of an achievement for review after a correction or a withdrawn verification."""
     return await PressRelease.filter(achievement_id=achievement_id).using_db(conn).update(
         needs_review_reason=reason[:300]
     )
+
+
+async def person_changed(person_id: int, actor: Actor | None, conn: Any, *, reason: str,
+                         old_names: list[str] | None = None, replacement: str | None = None) -> dict[str, int]:
+    """After a person's name or consent changed (or the person was erased): the DRAFT and IN_REVIEW releases
+    of their achievements are regenerated from the current facts, a roundup's text loses the old name, and a
+    PUBLISHED release that named them is flagged for review (its text, a public record, stays)."""
+    achievement_ids = await AchievementPerson.filter(person_id=person_id).using_db(conn).values_list(
+        "achievement_id", flat=True)
+    names = [n for n in (old_names or []) if n]
+    counts = {"regenerated": 0, "scrubbed": 0, "flagged": 0}
+    if achievement_ids:
+        achievements = await Achievement.filter(id__in=list(achievement_ids)).using_db(conn)
+        facts = {f.key: f for f in await facts_for(achievements, conn)}
+        initials = await editor_initials(actor, conn)
+        for release in await PressRelease.filter(
+            achievement_id__in=list(achievement_ids), status__in=EDITABLE
+        ).using_db(conn):
+            fact = facts[release.achievement_id]  # type: ignore[attr-defined]
+            try:
+                draft = render_draft(fact, release.template, initials)
+            except UserInputError:
+                draft = render_draft(fact, None, initials)
+            await _replace_text(release, draft.title[:MAX_TITLE], draft.body, actor, conn)
+            counts["regenerated"] += 1
+    if names:
+        # Roundups and other editable texts: the old name gives way to what may be printed now.
+        for release in await PressRelease.filter(status__in=EDITABLE).using_db(conn):
+            title, body = release.title, release.body
+            for name in names:
+                title, body = title.replace(name, replacement or ""), body.replace(name, replacement or "")
+            if (title, body) != (release.title, release.body):
+                await _replace_text(release, title[:MAX_TITLE], body, actor, conn)
+                counts["scrubbed"] += 1
+        for release in await PressRelease.filter(
+            status=PressReleaseStatus.PUBLISHED
+        ).using_db(conn).only("id", "title", "body"):
+            if any(n in release.title or n in release.body for n in names):
+                await PressRelease.filter(id=release.id).using_db(conn).update(needs_review_reason=reason[:300])
+                counts["flagged"] += 1
+    return counts
+
+
+async def _replace_text(release: PressRelease, title: str, body: str, actor: Actor | None, conn: Any) -> None:
+    if (title, body) == (release.title, release.body):
+        return
+    await PressRelease.filter(id=release.id).using_db(conn).update(
+        title=title, body=body, version=F("version") + 1, updated_at=now())
+    await audit.record(actor, "press_release.regenerate", "PressRelease", release.id,
+                       before={"version": release.version}, after={"version": release.version + 1},
+                       connection=conn)
 
 
 # --- editing --------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from service import stats
 from service.achievements import AchievementFilter, filtered_achievements
 from service.directory import public_person_name
 from service.enums import (
+    AchievementLevel,
+    AchievementRank,
     AchievementStatus,
     AchieverKind,
 )

@@ -32,6 +32,7 @@ class _StatementRowCount:
     async def execute_query(self, query: str, values: list | None = None):
         query = query.replace("\x00", "'||CHAR(0)||'")
         async with self.acquire_connection() as connection:
+            self.log.debug("%s: %s", query, values)
             cursor = await connection.execute(query, values)
             try:
                 rows = await cursor.fetchall()

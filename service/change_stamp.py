@@ -83,13 +83,30 @@ def _conditions(table: str) -> dict[str, str | None] | None:
 
 
 async def install_change_stamp(conn: Any, tables: list[str]) -> None:
-    """The stamps' table and triggers (idempotent; run by `juara migrate`, after migration 0009)."""
+    """The stamps' table and triggers (idempotent; run by `juara migrate`, after migration 0009), and one
+    move of the public stamp: what was cached before a migration is not served after it."""
     for statement in CREATE_TABLE:
         await conn.execute_script(statement)
     if conn.capabilities.dialect == "postgres":
         await _install_postgres(conn, tables)
     else:
         await _install_sqlite(conn, tables)
+    await conn.execute_script("UPDATE change_stamp SET n = n + 1 WHERE id = 2")
+
+
+async def remove_change_stamp_triggers(conn: Any) -> None:
+    """Every trigger of the stamps (before migrating; `install_change_stamp` puts them back)."""
+    if conn.capabilities.dialect == "postgres":
+        _, rows = await conn.execute_query(
+            "SELECT t.tgname AS name, c.relname AS tbl FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgname LIKE 'change\\_stamp\\_%'")
+        script = [f'DROP TRIGGER IF EXISTS "{r["name"]}" ON "{r["tbl"]}"' for r in rows]
+    else:
+        _, rows = await conn.execute_query(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'change\\_stamp\\_%' ESCAPE '\\'")
+        script = [f'DROP TRIGGER IF EXISTS "{r["name"]}"' for r in rows]
+    if script:
+        await conn.execute_script(";".join(script))
 
 
 _LINKED_STATEMENT_FUNCTION = """

@@ -133,10 +133,19 @@ async def run_migrations(url: str | None = None) -> None:
     """Apply the committed migrations, then load reference data (both idempotent)."""
     from tortoise.migrations.api import migrate
 
+    from service.change_stamp import install_change_stamp, remove_change_stamp_triggers
+
+    # A migration that updates rows and then alters their table fails on PostgreSQL while deferred trigger
+    # events are pending ("pending trigger events"): the stamp's triggers step aside while migrating and
+    # are installed again below (which also moves the public stamp: nothing cached outlives a migration).
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    try:
+        await remove_change_stamp_triggers(connections.get("default"))
+    finally:
+        await Tortoise.close_connections()
     await migrate(config=tortoise_config(url))
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     await load_reference_data()
-    from service.change_stamp import install_change_stamp
 
     tables = [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
     await install_change_stamp(connections.get("default"), tables)

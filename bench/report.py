@@ -37,7 +37,7 @@ def _figures(r: dict[str, Any]) -> str:
         ("first_request_ms", "first request {} ms"), ("uncached_vs_baseline", "uncached ×{} vs bare"),
         ("read_p99_ms", "read p99 {} ms"), ("write_p99_ms", "write p99 {} ms"), ("healthz_p99_ms", "/healthz p99 {} ms"),
         ("lost_writes", "{} lost"), ("rss_growth_mib", "RSS growth {} MiB"), ("load_average_before", "load {}"),
-        ("error", "failed: {}"),
+        ("run", "{} run"), ("error", "failed: {}"),
     ]
     return "; ".join(fmt.format(_fmt(r[k])) for k, fmt in keys if k in r and r[k] is not None)
 

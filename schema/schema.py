@@ -16,6 +16,7 @@ from schema.directory.mutations import DirectoryMutations
 from schema.directory.queries import DirectoryQueries
 from schema.directory.types import CategoryType, InstitutionType, PersonType
 from schema.evidence.mutations import EvidenceMutations
+from schema.execution import DeadlineExecutionContext
 from schema.imports.mutations import ImportMutations
 from schema.node_query import NodeQueries
 from schema.press.mutations import PressMutations
@@ -37,7 +38,8 @@ NODE_TYPES: list[type] = [
 def build_schema(extensions: list | None = None) -> strawberry.Schema:
     Query = merge_types("Query", tuple(QUERY_PARTS))
     Mutation = merge_types("Mutation", tuple(MUTATION_PARTS))
-    return strawberry.Schema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions or [])
+    return strawberry.Schema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions or [],
+                             execution_context_class=DeadlineExecutionContext)
 
 
 def export_sdl() -> str:

@@ -160,7 +160,7 @@ async def _address_delay(ip_key: str | None) -> None:
     ).first()
     excess = row.failures - s.login_ip_max_failures if row else 0
     if excess >= 0 and row is not None:
-        await _pause(min(s.login_slowdown_ms * (excess + 1), s.login_ip_max_delay_ms) / 1000)
+        await _pause(min(s.login_slowdown_ms * (excess + 1), s.login_ip_max_delay_ms) * 0.001)  # ms to seconds
 
 
 async def check_password(password_hash: str, password: str) -> bool:
@@ -313,6 +313,25 @@ async def set_user_active(actor: Actor, user_id: int, active: bool) -> User:
             before={"isActive": user.is_active}, after={"isActive": active}, connection=conn,
         )
     user.is_active = active
+    return user
+
+
+async def reset_password(actor: Actor, user_id: int, new_password: str) -> User:
+    """An administrator sets a new password for an account (forgotten password); its sessions end."""
+    if not actor.can_manage:
+        raise Forbidden()
+    user = await User.filter(id=user_id).first()
+    if user is None:
+        raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Pengguna tidak ditemukan.")
+    problems = Problems()
+    validate_password(problems, new_password, "newPassword")
+    problems.raise_if_any()
+    async with in_transaction() as conn:
+        await User.filter(id=user.id).using_db(conn).update(
+            password_hash=hash_password(new_password), password_changed_at=now()
+        )
+        await AuthToken.filter(user_id=user.id, revoked_at__isnull=True).using_db(conn).update(revoked_at=now())
+        await audit.record(actor, "user.reset_password", "User", user.id, connection=conn)
     return user
 
 

@@ -140,6 +140,22 @@ async def create_category(actor: Actor, *, name: str, parent_id: int | None = No
     return cat
 
 
+def person_registry(actor: Actor | None, institution_id: int | None = None, search: str | None = None):
+    """The persons an actor may pick for an achievement: staff see all; a contributor those of its scope."""
+    qs = Person.all()
+    if actor is None:
+        return qs.none()
+    if not actor.can_see_everything:
+        if not actor.institution_path:
+            return qs.none()
+        qs = qs.filter(institution__path__startswith=actor.institution_path)
+    if institution_id is not None:
+        qs = qs.filter(institution_id=institution_id)
+    if search:
+        qs = qs.filter(name__icontains=search[:200])
+    return qs
+
+
 async def create_person(
     actor: Actor,
     *,
@@ -167,6 +183,7 @@ async def create_person(
         problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
     kecamatan, desa = await resolve_region(problems, kecamatan_id, desa_id)
     nik_clean = _valid_nik(problems, nik)
+    await _nik_taken(problems, nik_clean)
     _valid_birth_date(problems, birth_date)
     phone_clean = _valid_phone(problems, phone)
     role = role or persons.default_role(institution.kind if institution else None)
@@ -215,59 +232,7 @@ async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
     person = await Person.filter(id=person_id, erased_at__isnull=True).first()
     if person is None or not await _may_manage(actor, person):
         raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Orang tidak ditemukan.")
-    problems = Problems()
-    values: dict = {}
-    if "name" in changes:
-        values["name"] = required_text(problems, "name", "Nama", changes["name"], 200)
-    institution = None
-    if "institution_id" in changes:
-        if changes["institution_id"] is None:
-            if not actor.can_manage:
-                problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
-            values["institution_id"] = None
-        else:
-            institution = await Institution.filter(id=changes["institution_id"]).first()
-            if institution is None:
-                problems.add("institutionId", UserErrorCode.NOT_FOUND, "Instansi tidak ditemukan.")
-            elif not can_act_for(actor, institution):
-                raise Forbidden("Anda hanya dapat memindahkan orang ke instansi Anda sendiri.")
-            else:
-                values["institution_id"] = institution.id
-    if "kecamatan_id" in changes or "desa_id" in changes:
-        kec_id = changes.get("kecamatan_id", person.kecamatan_id if "desa_id" not in changes else None)  # type: ignore[attr-defined]
-        kecamatan, desa = await resolve_region(problems, kec_id, changes.get("desa_id"))
-        values["kecamatan_id"] = kecamatan.id if kecamatan else None
-        values["desa_id"] = desa.id if desa else None
-    if "nik" in changes:
-        values["nik"] = _valid_nik(problems, changes["nik"])
-    if "birth_date" in changes:
-        values["birth_date"] = _valid_birth_date(problems, changes["birth_date"])
-    if "phone" in changes:
-        values["phone"] = _valid_phone(problems, changes["phone"])
-    if "role" in changes:
-        values["role"] = changes["role"] or persons.default_role(
-            institution.kind if institution else await _institution_kind(person))
-    birth = values.get("birth_date", person.birth_date)
-    role = values.get("role", person.role)
-    minor = persons.is_minor_on(birth, role, today_wib())
-    consent_named = "publication_consent" in changes or "consent_given_by" in changes
-    consent = bool(changes.get("publication_consent", person.publication_consent))
-    if consent_named:
-        given = changes.get("consent_given_by")
-        if given is None and consent and person.publication_consent:
-            given = person.consent_given_by
-        giver = persons.consent_giver_for(problems, consent, given, minor)
-        values["publication_consent"] = consent
-        values["consent_given_by"] = giver
-        if (consent, giver) != (person.publication_consent, person.consent_given_by):
-            values["consent_recorded_at"] = dt.datetime.now(dt.UTC)
-    elif not persons.consent_is_valid(person.publication_consent, person.consent_given_by, minor):
-        problems.add(
-            "consentGivenBy", UserErrorCode.INVALID,
-            "Dengan perubahan ini orang tersebut tergolong anak: catat persetujuan orang tua/wali (GUARDIAN) "
-            "atau cabut persetujuan publikasi.",
-        )
-    problems.raise_if_any()
+    values = await _person_changes(actor, person, changes)
     was_public = persons.name_is_public(person)
     old_name = person.name
     before = audit.snapshot(person, _AUDITED)
@@ -300,6 +265,66 @@ async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
     return person
 
 
+async def _person_changes(actor: Actor, person: Person, changes: dict) -> dict:
+    """The column values of an update_person request, each field checked, and the consent rules applied
+    to the person as the change would leave it (raises the problems found)."""
+    problems = Problems()
+    values: dict = {}
+    if "name" in changes:
+        values["name"] = required_text(problems, "name", "Nama", changes["name"], 200)
+    institution = None
+    if "institution_id" in changes:
+        if changes["institution_id"] is None:
+            if not actor.can_manage:
+                problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
+            values["institution_id"] = None
+        else:
+            institution = await Institution.filter(id=changes["institution_id"]).first()
+            if institution is None:
+                problems.add("institutionId", UserErrorCode.NOT_FOUND, "Instansi tidak ditemukan.")
+            elif not can_act_for(actor, institution):
+                raise Forbidden("Anda hanya dapat memindahkan orang ke instansi Anda sendiri.")
+            else:
+                values["institution_id"] = institution.id
+    if "kecamatan_id" in changes or "desa_id" in changes:
+        kec_id = changes.get("kecamatan_id", person.kecamatan_id if "desa_id" not in changes else None)  # type: ignore[attr-defined]
+        kecamatan, desa = await resolve_region(problems, kec_id, changes.get("desa_id"))
+        values["kecamatan_id"] = kecamatan.id if kecamatan else None
+        values["desa_id"] = desa.id if desa else None
+    if "nik" in changes:
+        values["nik"] = _valid_nik(problems, changes["nik"])
+        await _nik_taken(problems, values["nik"], person.id)
+    if "birth_date" in changes:
+        values["birth_date"] = _valid_birth_date(problems, changes["birth_date"])
+    if "phone" in changes:
+        values["phone"] = _valid_phone(problems, changes["phone"])
+    if "role" in changes:
+        values["role"] = changes["role"] or persons.default_role(
+            institution.kind if institution else await _institution_kind(person))
+    birth = values.get("birth_date", person.birth_date)
+    role = values.get("role", person.role)
+    minor = persons.is_minor_on(birth, role, today_wib())
+    consent_named = "publication_consent" in changes or "consent_given_by" in changes
+    consent = bool(changes.get("publication_consent", person.publication_consent))
+    if consent_named:
+        given = changes.get("consent_given_by")
+        if given is None and consent and person.publication_consent:
+            given = person.consent_given_by
+        giver = persons.consent_giver_for(problems, consent, given, minor)
+        values["publication_consent"] = consent
+        values["consent_given_by"] = giver
+        if (consent, giver) != (person.publication_consent, person.consent_given_by):
+            values["consent_recorded_at"] = dt.datetime.now(dt.UTC)
+    elif not persons.consent_is_valid(person.publication_consent, person.consent_given_by, minor):
+        problems.add(
+            "consentGivenBy", UserErrorCode.INVALID,
+            "Dengan perubahan ini orang tersebut tergolong anak: catat persetujuan orang tua/wali (GUARDIAN) "
+            "atau cabut persetujuan publikasi.",
+        )
+    problems.raise_if_any()
+    return values
+
+
 async def _institution_kind(person: Person) -> InstitutionKind | None:
     iid = person.institution_id  # type: ignore[attr-defined]
     if iid is None:
@@ -322,6 +347,19 @@ def _valid_nik(problems: Problems, nik: str | None) -> str | None:
     if nik_clean and not (len(nik_clean) == 16 and nik_clean.isdigit()):
         problems.add("nik", UserErrorCode.INVALID, "NIK harus terdiri dari 16 angka.")
     return nik_clean
+
+
+async def _nik_taken(problems: Problems, nik: str | None, person_id: int | None = None) -> None:
+    """A NIK names one person: found by its keyed hash, never by the digits."""
+    from service.nik import nik_hash
+
+    if not nik or problems.has("nik"):
+        return
+    qs = Person.filter(nik_hash=nik_hash(nik))
+    if person_id is not None:
+        qs = qs.exclude(id=person_id)
+    if await qs.exists():
+        problems.add("nik", UserErrorCode.DUPLICATE, "NIK ini sudah terdaftar untuk orang lain.")
 
 
 def _valid_birth_date(problems: Problems, birth_date):

@@ -9,9 +9,9 @@ import logging
 import os
 import tempfile
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import IO, Any
 
-from service import stats
+from service import stats, workers
 from service.achievements import AchievementFilter, filtered_achievements
 from service.directory import public_person_name
 from service.enums import (
@@ -163,9 +163,12 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
-async def xlsx_file(actor: Actor | None, flt: AchievementFilter) -> str:
-    """Write the export to a temporary XLSX file in openpyxl's write-only (streaming) mode; returns its path."""
+async def xlsx_file(actor: Actor | None, flt: AchievementFilter) -> IO[bytes]:
+    """The export as an XLSX in openpyxl's write-only (streaming) mode, built in the files pool a batch at a
+    time; returns an open file whose name is already gone from the disk, so that no `juara-export-*` file is
+    left behind whatever happens to the request (a disconnect, a timeout, an error)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
@@ -174,20 +177,37 @@ async def xlsx_file(actor: Actor | None, flt: AchievementFilter) -> str:
     for col, width in zip("ABCDEFGHIJKLMNOPQRS", (6, 45, 35, 30, 14, 16, 20, 24, 24, 12, 20, 35, 18, 18, 20, 14, 35, 14, 8),
                           strict=True):
         ws.column_dimensions[col].width = width
-    from openpyxl.cell import WriteOnlyCell
-
     header = []
     for text in HEADERS:
         cell = WriteOnlyCell(ws, value=text)
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
+
+    def append(rows: list[list[Any]]) -> None:
+        for row in rows:
+            ws.append([_xlsx_cell(v) for v in row])
+
+    pending: list[list[Any]] = []
     async for row in achievement_rows(actor, flt):
-        ws.append([_xlsx_cell(v) for v in row])
+        pending.append(row)
+        if len(pending) >= BATCH:
+            await workers.files.run(append, pending)
+            pending = []
+    if pending:
+        await workers.files.run(append, pending)
+    return await workers.files.run(_saved, wb)
+
+
+def _saved(wb: Any) -> IO[bytes]:
     fd, path = tempfile.mkstemp(prefix="juara-export-", suffix=".xlsx")
     os.close(fd)
-    wb.save(path)
-    return path
+    try:
+        wb.save(path)
+        fh = open(path, "rb")  # noqa: SIM115 - handed to the caller, who streams and closes it
+    finally:
+        os.unlink(path)
+    return fh
 
 
 # --- statistics workbook ---------------------------------------------------------------------------
@@ -252,6 +272,10 @@ async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
             chart.add_data(data, titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(rows) + 1))
             ws.add_chart(chart, "E2")
+    return await workers.files.run(_workbook_bytes, wb)
+
+
+def _workbook_bytes(wb: Any) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

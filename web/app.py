@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from service import accounts, db
 from service.config import Settings, get_settings
 from service.logs import configure_logging
-from web import dashboard, exports, files, press
+from web import access, console, dashboard, exports, files, press, session
 from web.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
 
 log = logging.getLogger("juara.app")
@@ -65,18 +65,23 @@ def create_app(manage_database: bool = True) -> Starlette:
         multipart_uploads_enabled=True,
     )
     routes = [
-        Route("/graphql", files.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache),
+        Route("/graphql", files.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache, settings.response_cache_bytes),
                                                      settings.max_request_bytes), methods=["GET", "POST"]),
         Route("/evidence/{evidence_id}", files.evidence_download, methods=["GET"]),
         Route("/templates/import-prestasi.xlsx", files.import_template, methods=["GET"]),
         Route("/templates/import-prestasi.csv", files.import_template_csv, methods=["GET"]),
         Route("/press-releases/{release_id}.docx", press.docx_download, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/", console.console_page, methods=["GET"]),
+        Route("/session", session.create_session, methods=["POST"]),
+        Route("/session", session.end_session, methods=["DELETE"]),
+        *[Route(f"/{name}", console.console_redirect(name), methods=["GET"]) for name in console.SCREEN_PATHS],
         Route("/dashboard", dashboard.dashboard_page, methods=["GET"]),
         Route("/dashboard/kecamatan.geojson", dashboard.kecamatan_geojson, methods=["GET"]),
         Route("/exports/achievements.csv", exports.achievements_csv, methods=["GET"]),
         Route("/exports/achievements.xlsx", exports.achievements_xlsx, methods=["GET"]),
         Route("/exports/stats.xlsx", exports.stats_xlsx, methods=["GET"]),
+        Route("/persons/{person_id}/data.{fmt}", access.person_data_export, methods=["GET"]),
         Mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static"),
     ]
     # Outermost first: every response carries the request id, even the masked 500 and the 413.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from service import audit
@@ -272,19 +272,19 @@ async def person_changed(person_id: int, actor: Actor | None, conn: Any, *, reas
             counts["regenerated"] += 1
     if names:
         # Roundups and other editable texts: the old name gives way to what may be printed now.
-        for release in await PressRelease.filter(status__in=EDITABLE).using_db(conn):
+        mentions = Q(title__contains=names[0]) | Q(body__contains=names[0])
+        for name in names[1:]:
+            mentions |= Q(title__contains=name) | Q(body__contains=name)
+        for release in await PressRelease.filter(mentions, status__in=EDITABLE).using_db(conn):
             title, body = release.title, release.body
             for name in names:
                 title, body = title.replace(name, replacement or ""), body.replace(name, replacement or "")
             if (title, body) != (release.title, release.body):
                 await _replace_text(release, title[:MAX_TITLE], body, actor, conn)
                 counts["scrubbed"] += 1
-        for release in await PressRelease.filter(
-            status=PressReleaseStatus.PUBLISHED
-        ).using_db(conn).only("id", "title", "body"):
-            if any(n in release.title or n in release.body for n in names):
-                await PressRelease.filter(id=release.id).using_db(conn).update(needs_review_reason=reason[:300])
-                counts["flagged"] += 1
+        counts["flagged"] = await PressRelease.filter(
+            mentions, status=PressReleaseStatus.PUBLISHED
+        ).using_db(conn).update(needs_review_reason=reason[:300])
     return counts
 
 

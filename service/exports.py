@@ -19,7 +19,6 @@ from service.enums import (
     AchievementRank,
     AchievementStatus,
     AchieverKind,
-    InstitutionKind,
 )
 from service.labels import LEVEL_LABEL, RANK_LABEL
 from service.models import AchievementPerson, Category, Desa, Institution, Kecamatan, Person
@@ -53,55 +52,88 @@ _COLUMNS = (
 
 
 async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> AsyncIterator[list[Any]]:
-    """Export rows in id order, fetched in keyset batches so that memory stays flat for any number of rows."""
+    """Export rows in id order, fetched in keyset batches so that memory stays flat for any number of rows.
+
+    Per batch: the achievements as plain tuples (no model instances, no per-value conversion), their person
+    links by the batch's id range (one indexed range read, not a thousand parameters), the persons not
+    seen yet; institutions are kept for the whole export (there are few, and they repeat).
+    """
     base_qs = await filtered_achievements(actor, flt)
     kecamatan = {k.id: k.name for k in await Kecamatan.all()}
     desa = {d.id: d.name for d in await Desa.all()}
     categories = {c.id: c.name for c in await Category.all()}
     table = await stats.points_table()
     base, factor = dict(table.levels), dict(table.ranks)
+    # Raw column values (the enums are StrEnums: their plain strings key the same entries).
+    level_label = {str(k): v for k, v in LEVEL_LABEL.items()}
+    rank_label = {str(k): v for k, v in RANK_LABEL.items()}
+    points = {(str(lv), str(rk)): stats.points(base.get(lv), factor.get(rk))
+              for lv in AchievementLevel for rk in AchievementRank}
+    kind_label = {str(k): v for k, v in stats.KIND_LABEL.items()}
+    achiever_label = {str(k): v for k, v in ACHIEVER_LABEL.items()}
+    status_label = {str(k): v for k, v in STATUS_LABEL.items()}
+    institutions: dict[int, tuple[str, str]] = {}
+    persons: dict[int, Person] = {}
     last_id, number = 0, 0
     while True:
-        # Plain values, not model objects: a million rows must not each pay for a model instance.
-        batch = await base_qs.filter(id__gt=last_id).order_by("id").limit(BATCH).values(*_COLUMNS)
+        batch = await _raw_rows(base_qs.filter(id__gt=last_id).order_by("id").limit(BATCH).values_list(*_COLUMNS))
         if not batch:
             return
-        last_id = batch[-1]["id"]
-        inst_ids = {a["institution_id"] for a in batch}
-        links = await AchievementPerson.filter(achievement_id__in=[a["id"] for a in batch]).order_by("id").values_list(
-            "achievement_id", "person_id"
-        )
-        persons = {p.id: p for p in await Person.filter(id__in={pid for _, pid in links})} if links else {}
-        inst_ids |= {p.institution_id for p in persons.values() if p.institution_id}  # type: ignore[attr-defined]
-        institutions = {
-            i["id"]: i for i in await Institution.filter(id__in=inst_ids).values("id", "name", "path")
-        }
+        first_id, last_id = batch[0][0], batch[-1][0]
+        ids = {a[0] for a in batch}
+        links = [link for link in await _raw_rows(
+            AchievementPerson.filter(achievement_id__gte=first_id, achievement_id__lte=last_id)
+            .order_by("id").values_list("achievement_id", "person_id")) if link[0] in ids]
+        wanted = {pid for _, pid in links} - persons.keys()
+        if wanted:
+            if len(persons) > 50 * BATCH:
+                persons.clear()  # bounded: an export of millions of rows keeps memory flat
+                wanted = {pid for _, pid in links}
+            persons.update((p.id, p) for p in await Person.filter(id__in=wanted))
+        inst_ids = {a[11] for a in batch} | {
+            persons[pid].institution_id for _, pid in links  # type: ignore[attr-defined]
+            if persons[pid].institution_id is not None}  # type: ignore[attr-defined]
+        missing = inst_ids - institutions.keys()
+        if missing:
+            for i in await Institution.filter(id__in=missing).values_list("id", "name", "path"):
+                institutions[i[0]] = (i[1], i[2])
         names: dict[int, list[str]] = {}
         for aid, pid in links:
             person = persons[pid]
             inst = institutions.get(person.institution_id)  # type: ignore[attr-defined]
-            names.setdefault(aid, []).append(public_person_name(actor, person, inst["path"] if inst else None))
-        for a in batch:
+            names.setdefault(aid, []).append(public_person_name(actor, person, inst[1] if inst else None))
+        for (aid, title, event_name, organizer, level, rank, rank_text, category_id, root_id, date, location,
+             institution_id, institution_kind, kecamatan_id, desa_id, achiever_kind, status) in batch:
             number += 1
-            inst = institutions.get(a["institution_id"])
-            level, rank = AchievementLevel(a["level"]), AchievementRank(a["rank"])
+            inst = institutions.get(institution_id)
             yield [
-                number, a["title"], a["event_name"], a["organizer"], LEVEL_LABEL[level], RANK_LABEL[rank],
-                a["rank_label"] or "", categories.get(a["category_root_id"], ""),
-                categories.get(a["category_id"], "") if a["category_id"] != a["category_root_id"] else "",
-                a["date"], a["location"] or "", inst["name"] if inst else "",
-                stats.KIND_LABEL[InstitutionKind(a["institution_kind"])],
-                kecamatan.get(a["kecamatan_id"], "Tingkat Kabupaten"),
-                desa.get(a["desa_id"], ""),
-                ACHIEVER_LABEL[AchieverKind(a["achiever_kind"])], "; ".join(names.get(a["id"], [])),
-                STATUS_LABEL[AchievementStatus(a["status"])], stats.points(base.get(level), factor.get(rank)),
+                number, title, event_name, organizer, level_label[level], rank_label[rank],
+                rank_text or "", categories.get(root_id, ""),
+                categories.get(category_id, "") if category_id != root_id else "",
+                date if isinstance(date, dt.date) else dt.date.fromisoformat(date), location or "",
+                inst[0] if inst else "", kind_label[institution_kind],
+                kecamatan.get(kecamatan_id, "Tingkat Kabupaten"), desa.get(desa_id, ""),
+                achiever_label[achiever_kind], "; ".join(names.get(aid, ())), status_label[status],
+                points.get((level, rank)) if (level, rank) in points
+                else stats.points(base.get(level), factor.get(rank)),
             ]
+
+
+async def _raw_rows(query: Any) -> list[Any]:
+    """A values_list query's rows as the driver returns them (tuples; no conversion per value)."""
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    _, rows = await query._db.execute_query(*query.query.get_parameterized_sql())
+    return rows
+
+
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def _csv_cell(value: Any) -> Any:
     # A leading = + - @ would run as a formula when the file is opened in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if value.__class__ is str:
+        return "'" + value if value and value[0] in _FORMULA_START else value
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

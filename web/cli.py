@@ -92,10 +92,12 @@ def serve(
 
     run_db(check)
     console.print(f"serving http://{host}:{port}/graphql ({workers} worker{'s' if workers > 1 else ''})")
-    from web.http_protocol import NoDelayH11Protocol
+    from web.http_protocol import NoDelayH11Protocol, fastest
 
+    # JUARA_HTTP=h11: the pure-Python parser and the asyncio loop (for comparison, or if a C extension fails).
+    protocol, loop = fastest() if os.environ.get("JUARA_HTTP", "fast") == "fast" else (NoDelayH11Protocol, "asyncio")
     uvicorn.run("web.app:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, http=NoDelayH11Protocol, **proxy_options(get_settings()))
+                access_log=False, http=protocol, loop=loop, **proxy_options(get_settings()))
 
 
 def proxy_options(settings) -> dict:

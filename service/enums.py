@@ -68,6 +68,13 @@ class PressReleaseStatus(StrEnum):
     ARCHIVED = "ARCHIVED"
 
 
+class QuoteRequestStatus(StrEnum):
+    OPEN = "OPEN"
+    ANSWERED = "ANSWERED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+
+
 class EvidenceKind(StrEnum):
     FILE = "FILE"
     URL = "URL"

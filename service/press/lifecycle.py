@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,9 @@ from service.press.render import (
     roundup_item,
     roundup_variant,
 )
+from service.accounts import valid_initials
+from service.config import get_settings
+from service.press.history import history_for
 from service.security import Actor
 from service.text import clean
 
@@ -62,7 +66,9 @@ MAX_TITLE = 300
 MAX_BODY = 50_000
 MAX_ROUNDUP_ACHIEVEMENTS = 100
 MAX_ROUNDUP_DAYS = 366
+BULK_CONTEXT_LIMIT = 2000
 SLOT = "[["
+BYLINE = re.compile(r"\(([A-Z]{2,4})/Kominfo\)")
 
 AUDIT_FIELDS = ["achievement_id", "title", "status", "version", "template", "needs_review_reason", "published_at"]
 
@@ -79,8 +85,16 @@ def _require_editor(actor: Actor | None) -> None:
 # --- facts from the database --------------------------------------------------------------------
 
 
-async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[AchievementFacts]:
-    """The plain facts of several achievements, in a fixed number of queries (not one per row)."""
+# Person.role arrives with the personal-data work; until then the story uses each person's default role.
+_PERSON_FIELDS = ("id", "name", "publication_consent", *(("role",) if "role" in Person._meta.fields_map else ()))
+
+
+async def facts_for(
+    achievements: list[Achievement], conn: Any = None, *, with_context: bool = True
+) -> list[AchievementFacts]:
+    """The plain facts of several achievements, in a fixed number of queries (not one per row).
+
+    With `with_context`, each also gets its sentences of context from verified history (history.py)."""
     if not achievements:
         return []
     ids = [a.id for a in achievements]
@@ -103,15 +117,25 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
     )
     # Only the name and the consent flag leave the database: NIK, birth date and phone never reach a template.
     persons = {
-        pid: (name, consent) for pid, name, consent in await Person.filter(
+        row[0]: row[1:] for row in await Person.filter(
             id__in={pid for _, pid in links}
-        ).using_db(conn).values_list("id", "name", "publication_consent")
+        ).using_db(conn).values_list(*_PERSON_FIELDS)
     } if links else {}
     by_achievement: dict[int, list[PersonFacts]] = defaultdict(list)
+    person_links: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
     for aid, pid in links:
         if pid in persons:
-            name, consent = persons[pid]
-            by_achievement[aid].append(PersonFacts(name=name, consent=bool(consent)))
+            name, consent, *role = persons[pid]
+            by_achievement[aid].append(PersonFacts(
+                name=name, consent=bool(consent), role=str(getattr(role[0], "value", role[0])) if role and role[0] else None,
+            ))
+            person_links[aid].append((pid, name, bool(consent)))
+    context: dict[int, tuple[str, ...]] = {}
+    if with_context:
+        context = await history_for(achievements, person_links, {
+            a.id: (institutions[a.institution_id].name, kecamatan.get(a.kecamatan_id))  # type: ignore[attr-defined]
+            for a in achievements
+        }, conn)
     out = []
     for a in achievements:
         inst = institutions[a.institution_id]  # type: ignore[attr-defined]
@@ -137,16 +161,19 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
             kecamatan=kecamatan.get(a.kecamatan_id),  # type: ignore[attr-defined]
             desa=desa.get(a.desa_id),  # type: ignore[attr-defined]
             persons=tuple(by_achievement.get(a.id, ())),
+            context=context.get(a.id, ()),
         ))
     return out
 
 
 async def editor_initials(actor: Actor | None, conn: Any = None) -> str:
-    """The byline initials of the acting editor; a verifier's automatic draft keeps 'XX' for the IKP writer."""
+    """The byline: the acting editor's initials, else the desk's (JUARA_PRESS_INITIALS); never 'XX'."""
+    desk = get_settings().press_initials
     if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
-        return "XX"
+        return desk
     user = await User.filter(id=actor.user_id).using_db(conn).first()
-    return lang.byline_initials(user.full_name if user else None)
+    initials = user.initials if user else ""
+    return initials if valid_initials(initials) else desk
 
 
 # --- drafting -------------------------------------------------------------------------------------
@@ -184,7 +211,9 @@ async def draft_many_on_verification(
         return []
     initials = await editor_initials(actor, conn)
     rows = []
-    for facts in await facts_for(achievements, conn):
+    # Context reads the verified history of the batch's institutions: worth it for imports and the demo,
+    # skipped for the million-row benchmark seeds.
+    for facts in await facts_for(achievements, conn, with_context=len(achievements) <= BULK_CONTEXT_LIMIT):
         draft = render_draft(facts, None, initials)
         rows.append(PressRelease(
             achievement_id=facts.key, title=draft.title[:MAX_TITLE], body=draft.body, template=draft.template,
@@ -377,6 +406,11 @@ async def _check_publishable(release: PressRelease, conn: Any) -> None:
                 "Rilis belum dapat diterbitkan: masih ada bagian bertanda [[ … ]] pada "
                 f"{'judul' if field_name == 'title' else 'isi'} yang harus dilengkapi atau dihapus.",
             )
+    bylines = BYLINE.findall(release.body)
+    if not bylines or any(b == "XX" for b in bylines):
+        problems.add("body", UserErrorCode.INVALID,
+                     "Rilis belum dapat diterbitkan: tulis inisial penulis pada akhir isi, misalnya (LPU/Kominfo); "
+                     "(XX/Kominfo) tidak diterima.")
     if release.needs_review_reason:
         problems.add(None, UserErrorCode.INVALID,
                      f"Rilis belum dapat diterbitkan: {release.needs_review_reason}")
@@ -509,7 +543,7 @@ async def generate_roundup(actor: Actor, flt: RoundupFilter, variant: int | None
                 "persempit rentang tanggal atau pilih kecamatan/kategori.",
             )
         rows = await qs.using_db(conn).order_by("-level_order", "date", "id")
-        facts = await facts_for(rows, conn)
+        facts = await facts_for(rows, conn, with_context=False)
         context = roundup_context(facts, flt, kecamatan.name if kecamatan else None, category,
                                   await editor_initials(actor, conn))
         assert flt.date_from is not None

@@ -16,7 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from service.enums import AchievementLevel, AchievementRank, InstitutionKind
 from service.errors import UserErrorCode, UserInputError
 from service.press import language as lang
-from service.press.story import build_story, person_of, default_role, short_name
+from service.press.story import build_story
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "press"
 
@@ -262,21 +262,11 @@ def render_roundup(context: dict[str, Any], variant: int) -> Draft:
 
 
 def roundup_item(facts: AchievementFacts) -> dict[str, Any]:
-    """One line of a roundup as a plain sentence: who (consent-aware), what exactly, where; no brackets."""
+    """One line of a roundup as a plain sentence from the story: who (consent-aware), what exactly, when."""
     story = build_story(facts, 1, "")
-    if facts.persons and len(facts.persons) == 1 and facts.persons[0].consent:
-        role = facts.persons[0].role or default_role(facts.institution_kind, facts.category_slug)
-        subject = f"{facts.persons[0].name} ({person_of(str(role), short_name(facts.institution_name), facts.institution_kind, None)})"
-    elif len(facts.persons) > 1:
-        subject = f"Tim {short_name(facts.institution_name)}"
-    elif facts.persons:
-        subject = lang.ucfirst(story.who_plain.removeprefix("seorang "))
-    else:
-        subject = facts.institution_name
     return {
-        "subject": subject,
-        "phrase": f"{story.verb} {story.prize}",
-        "event": story.event,
+        "sentence": f"{lang.ucfirst(story.who)} {story.verb} {story.prize} pada {facts.event_name}, "
+                    f"{lang.long_date(facts.date)}.",
         "date": facts.date,
         "level": facts.level,
         "kecamatan": facts.kecamatan,

@@ -174,7 +174,7 @@ def title_detail(title: str, event_name: str, rank_label: str | None = None) -> 
         words.pop(0)
     while words and words[-1].lower() in _CONNECTORS:
         words.pop()
-    if not words or all(w.lower().strip("(),") in event_words for w in words):
+    if not words or all(w.lower().strip("(),") in event_words or w.isdigit() for w in words):
         return ""
     return " ".join(words)
 

@@ -52,6 +52,8 @@ FIELD_ROLES: dict[str, frozenset[str]] = {
     "Mutation.updatePressRelease": EDITORS,
     "Mutation.setPressReleaseStatus": EDITORS,
     "Mutation.generateRoundup": EDITORS,
+    "Mutation.requestQuote": EDITORS,
+    "Mutation.submitQuote": EVERYONE,
     "Mutation.updatePointsTable": ADMIN,
     "Mutation.importAchievements": CONTRIBUTORS,
     "Mutation.uploadEvidence": CONTRIBUTORS,

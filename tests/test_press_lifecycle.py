@@ -219,8 +219,8 @@ async def test_roundup_covers_the_window_and_scope_only(db):
     assert release.achievement_id is None and release.template.startswith("rekap/")
     assert release.status == PressReleaseStatus.DRAFT
     assert "Kecamatan Bobotsari" in release.title + release.body and "Oktober 2026" in release.title
-    assert "Rina Kusuma, siswa SMP Negeri 1 Bobotsari, meraih" in release.body
-    assert "Rahasia" not in release.body and "Seorang siswa SMP Negeri 1 Bobotsari meraih" in release.body
+    assert "Rina Kusuma, siswa SMP Negeri 1 Bobotsari, " in release.body
+    assert "Rahasia" not in release.body and "Seorang siswa SMP Negeri 1 Bobotsari " in release.body
     assert ") (" not in release.body  # no bracket pile-ups
     for absent in ("Lomba November", "Belum Diverifikasi", "Lomba Kemangkon"):
         assert absent not in release.body

@@ -14,6 +14,8 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from service import audit
+from service.accounts import valid_initials
+from service.config import get_settings
 from service.db import execute
 from service.directory import category_with_descendants
 from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus, Role
@@ -31,6 +33,7 @@ from service.models import (
     User,
 )
 from service.press import language as lang
+from service.press.history import history_for
 from service.press.render import (
     ROUNDUP_VARIANTS,
     AchievementFacts,
@@ -41,9 +44,6 @@ from service.press.render import (
     roundup_item,
     roundup_variant,
 )
-from service.accounts import valid_initials
-from service.config import get_settings
-from service.press.history import history_for
 from service.security import Actor
 from service.text import clean
 

@@ -9,7 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from service import achievements as achievements_service
-from service import duplicates as duplicates_service
+from service import duplicate_hints as duplicates_service
 from service import press as press_service
 from service.models import (
     Achievement,

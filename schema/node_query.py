@@ -58,7 +58,7 @@ async def resolve_node(info: strawberry.Info, global_id: str) -> Node | None:
         quote_request = await QuoteRequest.filter(id=pk).first()
         return QuoteRequestType.from_row(quote_request) if quote_request else None
     if type_name == "User":
-        if actor is None or (not actor.is_admin and actor.user_id != pk):
+        if actor is None or (not actor.can_manage and actor.user_id != pk):
             return None
         row = await User.filter(id=pk).first()
         return UserType.from_row(row) if row else None

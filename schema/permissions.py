@@ -1,4 +1,4 @@
-"""The permission matrix: for every root field, which callers may use it. One table, checked by tests."""
+"""The permission matrix: for every root field, the capability (service.security) its callers need."""
 
 from __future__ import annotations
 
@@ -8,19 +8,19 @@ from strawberry.permission import BasePermission
 
 from service.enums import Role
 from service.errors import Forbidden, NotAuthenticated
+from service.security import Actor, Capability, role_can
 
 ANONYMOUS = "ANONYMOUS"
-EVERYONE = frozenset({ANONYMOUS, *Role})
-SIGNED_IN = frozenset(Role)
-ADMIN = frozenset({Role.ADMIN})
-STAFF = frozenset({Role.ADMIN, Role.VERIFIER, Role.EDITOR})
-VERIFIERS = frozenset({Role.ADMIN, Role.VERIFIER})
-EDITORS = frozenset({Role.ADMIN, Role.EDITOR})
-CONTRIBUTORS = frozenset({Role.ADMIN, Role.CONTRIBUTOR})
+EVERYONE = None  # anonymous callers too
+SIGNED_IN = Capability.SIGN_IN
+MANAGE = Capability.MANAGE
+VERIFY = Capability.VERIFY
+EDIT_PRESS = Capability.EDIT_PRESS
+CONTRIBUTE = Capability.CONTRIBUTE
 
-# Who may call each root field. Finer rules (a contributor's own institutions, what a caller may see)
-# live in service/ and apply on top of this table.
-FIELD_ROLES: dict[str, frozenset[str]] = {
+# What a caller needs for each root field. Finer rules (a contributor's own institutions, what a caller may
+# see) live in service/ and apply on top of this table.
+FIELD_CAPABILITY: dict[str, Capability | None] = {
     # queries
     "Query.node": EVERYONE,
     "Query.me": EVERYONE,
@@ -30,39 +30,43 @@ FIELD_ROLES: dict[str, frozenset[str]] = {
     "Query.achievements": EVERYONE,
     "Query.pressReleases": EVERYONE,
     "Query.stats": EVERYONE,
-    "Query.users": ADMIN,
-    "Query.auditEvents": ADMIN,
+    "Query.users": MANAGE,
+    "Query.auditEvents": MANAGE,
     "Query.pointsTable": EVERYONE,
     # mutations
     "Mutation.login": EVERYONE,
     "Mutation.logout": SIGNED_IN,
     "Mutation.changePassword": SIGNED_IN,
-    "Mutation.createUser": ADMIN,
-    "Mutation.setUserActive": ADMIN,
-    "Mutation.createInstitution": ADMIN,
-    "Mutation.createCategory": ADMIN,
-    "Mutation.createPerson": CONTRIBUTORS,
-    "Mutation.createAchievement": CONTRIBUTORS,
-    "Mutation.updateAchievement": CONTRIBUTORS,
-    "Mutation.submitAchievement": CONTRIBUTORS,
-    "Mutation.verifyAchievement": VERIFIERS,
-    "Mutation.rejectAchievement": VERIFIERS,
-    "Mutation.withdrawVerification": VERIFIERS,
-    "Mutation.generatePressRelease": EDITORS,
-    "Mutation.updatePressRelease": EDITORS,
-    "Mutation.setPressReleaseStatus": EDITORS,
-    "Mutation.generateRoundup": EDITORS,
-    "Mutation.requestQuote": EDITORS,
+    "Mutation.createUser": MANAGE,
+    "Mutation.setUserActive": MANAGE,
+    "Mutation.createInstitution": MANAGE,
+    "Mutation.createCategory": MANAGE,
+    "Mutation.createPerson": CONTRIBUTE,
+    "Mutation.createAchievement": CONTRIBUTE,
+    "Mutation.updateAchievement": CONTRIBUTE,
+    "Mutation.submitAchievement": CONTRIBUTE,
+    "Mutation.verifyAchievement": VERIFY,
+    "Mutation.rejectAchievement": VERIFY,
+    "Mutation.withdrawVerification": VERIFY,
+    "Mutation.generatePressRelease": EDIT_PRESS,
+    "Mutation.updatePressRelease": EDIT_PRESS,
+    "Mutation.setPressReleaseStatus": EDIT_PRESS,
+    "Mutation.generateRoundup": EDIT_PRESS,
+    "Mutation.requestQuote": EDIT_PRESS,
     "Mutation.submitQuote": EVERYONE,
-    "Mutation.updatePointsTable": ADMIN,
-    "Mutation.importAchievements": CONTRIBUTORS,
-    "Mutation.uploadEvidence": CONTRIBUTORS,
-    "Mutation.removeEvidence": CONTRIBUTORS,
+    "Mutation.updatePointsTable": MANAGE,
+    "Mutation.importAchievements": CONTRIBUTE,
+    "Mutation.uploadEvidence": CONTRIBUTE,
+    "Mutation.removeEvidence": CONTRIBUTE,
 }
 
 
-def allowed(key: str, role: str) -> bool:
-    return role in FIELD_ROLES.get(key, frozenset())
+def role_allowed(key: str, role: Role | None) -> bool:
+    """Whether a caller of this role (None: anonymous) may call the field; unknown fields are closed."""
+    if key not in FIELD_CAPABILITY:
+        return False
+    needed = FIELD_CAPABILITY[key]
+    return needed is None or (role is not None and role_can(role, needed))
 
 
 class RoleGate(BasePermission):
@@ -70,19 +74,24 @@ class RoleGate(BasePermission):
 
     message = "Anda tidak berwenang melakukan tindakan ini."
 
-    def has_permission(self, source: Any, info, **kwargs: Any) -> bool:
-        ctx = info.context
-        if ctx.bad_credentials:
+    @staticmethod
+    def admit(key: str, context: Any) -> None:
+        """Raise NotAuthenticated or Forbidden unless the request's caller may call the field `key`.
+
+        The ordinary path calls it for every root field it resolves; the compiled plans call the same
+        function for the field they answer."""
+        if context.bad_credentials:
             raise NotAuthenticated("Token tidak valid atau sudah kedaluwarsa. Silakan masuk kembali.")
-        key = f"{info._raw_info.parent_type.name}.{info.field_name}"
-        roles = FIELD_ROLES.get(key, frozenset())
-        actor = ctx.actor
-        role = actor.role.value if actor else ANONYMOUS
-        if role in roles:
-            return True
+        actor: Actor | None = context.actor
+        if role_allowed(key, actor.role if actor else None):
+            return
         if actor is None:
             raise NotAuthenticated()
         raise Forbidden()
+
+    def has_permission(self, source: Any, info, **kwargs: Any) -> bool:
+        self.admit(f"{info._raw_info.parent_type.name}.{info.field_name}", info.context)
+        return True
 
 
 GATE = [RoleGate]

@@ -1,10 +1,10 @@
-"""Renders the permission matrix (FIELD_ROLES) into docs/security.md and README.md between their markers."""
+"""Renders the permission matrix (FIELD_CAPABILITY) into docs/security.md and README.md between their markers."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from schema.permissions import ANONYMOUS, FIELD_ROLES
+from schema.permissions import ANONYMOUS, FIELD_CAPABILITY, role_allowed
 from service.enums import Role
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,9 +20,9 @@ def render_matrix() -> str:
     rule = "| --- |" + " :---: |" * len(COLUMNS)
     lines = [header, rule]
     for kind in ("Query", "Mutation"):
-        for key in sorted(k for k in FIELD_ROLES if k.startswith(kind + ".")):
-            roles = {str(getattr(r, "value", r)) for r in FIELD_ROLES[key]}
-            cells = " | ".join("✓" if c in roles else "—" for c in COLUMNS)
+        for key in sorted(k for k in FIELD_CAPABILITY if k.startswith(kind + ".")):
+            cells = " | ".join("✓" if role_allowed(key, None if c == ANONYMOUS else Role(c)) else "—"
+                               for c in COLUMNS)
             lines.append(f"| `{key}` | {cells} |")
     return "\n".join(lines)
 

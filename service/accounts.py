@@ -9,11 +9,12 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
-from service import audit
+from service import audit, workers
 from service.config import get_settings
-from service.db import execute
+from service.db import sql
 from service.enums import Role
 from service.errors import Forbidden, Problems, UserErrorCode, UserInputError
 from service.models import AuthToken, Institution, LoginThrottle, User
@@ -92,31 +93,79 @@ async def authenticate(token: str | None) -> Actor | None:
 
 
 # --- login throttling, counted in the database so every worker sees the same numbers ----------
+#
+# The attempt is counted before the password is checked, in one statement: however many requests guess at
+# once, only `login_max_failures` of them reach the check in a window; the others are refused. Failures
+# from one address (a sprayer trying many usernames) are not a lockout, which would lock out everyone behind
+# the same NAT or proxy: past `login_ip_max_failures` each further attempt from the address waits longer.
+
+_COUNT_SQL = (
+    "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?, 1, ?, NULL) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "failures = CASE WHEN login_throttle.window_start < ? THEN 1 ELSE login_throttle.failures + 1 END, "
+    "window_start = CASE WHEN login_throttle.window_start < ? THEN ? ELSE login_throttle.window_start END "
+    "RETURNING failures"
+)
+
 
 async def _locked_for(keys: list[str]) -> dt.datetime | None:
     rows = await LoginThrottle.filter(key__in=keys, locked_until__gt=now()).values_list("locked_until", flat=True)
     return max(rows) if rows else None
 
 
-async def _count_failure(key: str, limit: int, conn=None) -> int:
+async def _count(key: str, conn=None) -> int:
+    """Count one attempt (or failure) of `key` in the current window; the new count, atomically."""
     s = get_settings()
     t = now()
     window_start = t - dt.timedelta(seconds=s.login_window_seconds)
-    # One statement: a new window starts when the old one has passed, otherwise the counter grows.
-    await execute(
-        "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES (?, 1, ?, NULL) "
-        "ON CONFLICT (key) DO UPDATE SET "
-        "failures = CASE WHEN login_throttle.window_start < ? THEN 1 ELSE login_throttle.failures + 1 END, "
-        "window_start = CASE WHEN login_throttle.window_start < ? THEN ? ELSE login_throttle.window_start END",
-        [key, t, window_start, window_start, t],
-        connection=conn,
+    conn = conn or connections.get("default")
+    rows = await conn.execute_query_dict(sql(_COUNT_SQL), [key, t, window_start, window_start, t])
+    return int(rows[0]["failures"])
+
+
+async def _lock(key: str, conn=None) -> None:
+    s = get_settings()
+    await LoginThrottle.filter(key=key).using_db(conn).update(
+        locked_until=now() + dt.timedelta(seconds=s.login_lockout_seconds)
     )
-    row = await LoginThrottle.get(key=key).using_db(conn)
-    if row.failures >= limit:
-        await LoginThrottle.filter(key=key).using_db(conn).update(
-            locked_until=t + dt.timedelta(seconds=s.login_lockout_seconds)
-        )
-    return row.failures
+
+
+def _rate_limited(locked: dt.datetime | None = None) -> UserInputError:
+    seconds = (locked - now()).total_seconds() if locked else get_settings().login_lockout_seconds
+    minutes = max(1, int(seconds // 60) + 1)
+    return UserInputError.one(None, UserErrorCode.RATE_LIMITED, RATE_LIMITED_MESSAGE.format(minutes=minutes))
+
+
+async def _reserve_attempt(key: str, limit: int) -> int:
+    """Count an attempt of `key` before its password is checked; refused once `limit` are counted."""
+    locked = await _locked_for([key])
+    if locked is not None:
+        raise _rate_limited(locked)
+    async with in_transaction() as conn:
+        attempts = await _count(key, conn)
+        if attempts > limit:
+            await _lock(key, conn)
+    if attempts > limit:
+        raise _rate_limited()
+    return attempts
+
+
+async def _address_delay(ip_key: str | None) -> None:
+    """Slow an address whose failures passed the per-address limit (1/10 s more per failure, at most 3 s)."""
+    s = get_settings()
+    if not ip_key or s.login_slowdown_ms <= 0:
+        return
+    row = await LoginThrottle.filter(
+        key=ip_key, window_start__gt=now() - dt.timedelta(seconds=s.login_window_seconds)
+    ).first()
+    excess = row.failures - s.login_ip_max_failures if row else 0
+    if excess >= 0 and row is not None:
+        await _pause(min(s.login_slowdown_ms * (excess + 1), s.login_ip_max_delay_ms) / 1000)
+
+
+async def check_password(password_hash: str, password: str) -> bool:
+    """verify_password in the hashing pool: argon2 costs tens of milliseconds of CPU by design."""
+    return await workers.hashing.run(verify_password, password_hash, password)
 
 
 async def login(username: str, password: str, client_ip: str | None = None) -> tuple[str, User]:
@@ -124,26 +173,25 @@ async def login(username: str, password: str, client_ip: str | None = None) -> t
     username = (username or "").strip()
     # Usernames are at most 64 characters; a longer one cannot exist but still counts (and fits the key).
     user_key = f"user:{username.lower()[:100]}"
-    keys = [user_key] + ([f"ip:{client_ip[:100]}"] if client_ip else [])
-    locked = await _locked_for(keys)
-    if locked is not None:
-        minutes = max(1, int((locked - now()).total_seconds() // 60) + 1)
-        raise UserInputError.one(None, UserErrorCode.RATE_LIMITED, RATE_LIMITED_MESSAGE.format(minutes=minutes))
+    ip_key = f"ip:{client_ip[:100]}" if client_ip else None
+    await _address_delay(ip_key)
+    attempts = await _reserve_attempt(user_key, s.login_max_failures)
 
     user = await User.filter(username=username).first() if len(username) <= 64 else None
-    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
+    ok = await check_password(user.password_hash if user else _DUMMY_HASH, password or "")
     if not ok or user is None or not user.is_active:
         async with in_transaction() as conn:
-            failures = await _count_failure(user_key, s.login_max_failures, conn)
-            if client_ip:
-                await _count_failure(f"ip:{client_ip[:100]}", s.login_ip_max_failures, conn)
+            if attempts >= s.login_max_failures:
+                await _lock(user_key, conn)
+            if ip_key:
+                await _count(ip_key, conn)
             await audit.record(
                 None, "login.failed", "User", user.id if user else None,
-                after={"username": username[:64], "failures": failures}, connection=conn,
+                after={"username": username[:64], "failures": attempts}, connection=conn,
             )
         # Slow down repeated failures before the lockout refuses them outright.
-        if failures > 2 and s.login_slowdown_ms > 0:
-            await _pause(min(s.login_slowdown_ms * (failures - 2), 1000) / 1000)
+        if attempts > 2 and s.login_slowdown_ms > 0:
+            await _pause(min(s.login_slowdown_ms * (attempts - 2), 1000) * 0.001)  # ms to seconds
         raise UserInputError.one(None, UserErrorCode.INVALID, LOGIN_FAILED_MESSAGE)
 
     await LoginThrottle.filter(key=user_key).delete()
@@ -163,10 +211,12 @@ async def logout(actor: Actor) -> bool:
 
 
 def validate_password(problems: Problems, password: str, field: str = "password") -> None:
-    if not password:
-        problems.add(field, UserErrorCode.REQUIRED, "Kata sandi wajib diisi.")
-    elif len(password) < MIN_PASSWORD_LENGTH:
-        problems.add(field, UserErrorCode.INVALID, f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.")
+    # Spaces count only inside a password: ten spaces, or "  abc  ", are too weak to accept.
+    if not password or not password.strip():
+        problems.add(field, UserErrorCode.REQUIRED, "Kata sandi wajib diisi (tidak boleh hanya spasi).")
+    elif len(password.strip()) < MIN_PASSWORD_LENGTH:
+        problems.add(field, UserErrorCode.INVALID,
+                     f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter, tidak termasuk spasi di awal dan akhir.")
 
 
 async def create_user(
@@ -179,7 +229,7 @@ async def create_user(
     institution_id: int | None = None,
     initials: str | None = None,
 ) -> User:
-    if actor is not None and not actor.is_admin:
+    if actor is not None and not actor.can_manage:
         raise Forbidden()
     problems = Problems()
     username = (username or "").strip()
@@ -207,10 +257,11 @@ async def create_user(
     elif role == Role.CONTRIBUTOR:
         problems.add("institutionId", UserErrorCode.REQUIRED, "Kontributor wajib terhubung dengan satu instansi.")
     problems.raise_if_any()
+    password_hash = await workers.hashing.run(hash_password, password)
     async with in_transaction() as conn:
         user = await User.create(
             username=username,
-            password_hash=hash_password(password),
+            password_hash=password_hash,
             full_name=full_name,
             initials_override=initials,
             role=role,
@@ -232,23 +283,32 @@ def valid_initials(initials: str) -> bool:
 
 
 async def change_password(actor: Actor, current_password: str, new_password: str) -> None:
+    """Throttled as a login is, per account: the attempt is counted before the current password is checked."""
+    s = get_settings()
+    key = f"password:{actor.user_id}"
+    attempts = await _reserve_attempt(key, s.login_max_failures)
     user = await User.get(id=actor.user_id)
     problems = Problems()
-    if not verify_password(user.password_hash, current_password or ""):
+    if not await check_password(user.password_hash, current_password or ""):
         problems.add("currentPassword", UserErrorCode.INVALID, "Kata sandi lama salah.")
+        async with in_transaction() as conn:
+            if attempts >= s.login_max_failures:
+                await _lock(key, conn)
+            await audit.record(actor, "user.change_password_failed", "User", user.id,
+                               after={"failures": attempts}, connection=conn)
     validate_password(problems, new_password, "newPassword")
     problems.raise_if_any()
+    new_hash = await workers.hashing.run(hash_password, new_password)
     async with in_transaction() as conn:
-        await User.filter(id=user.id).using_db(conn).update(
-            password_hash=hash_password(new_password), password_changed_at=now()
-        )
+        await User.filter(id=user.id).using_db(conn).update(password_hash=new_hash, password_changed_at=now())
         # Every session of the user ends: a stolen token dies with the old password.
         await AuthToken.filter(user_id=user.id, revoked_at__isnull=True).using_db(conn).update(revoked_at=now())
+        await LoginThrottle.filter(key=key).using_db(conn).delete()
         await audit.record(actor, "user.change_password", "User", user.id, connection=conn)
 
 
 async def set_user_active(actor: Actor, user_id: int, active: bool) -> User:
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden()
     user = await User.filter(id=user_id).first()
     if user is None:

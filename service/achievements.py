@@ -1,8 +1,10 @@
-"""The achievement workflow: validation, the DRAFT → SUBMITTED → VERIFIED/REJECTED state machine, audit."""
+"""The achievement workflow: validation, the DRAFT → SUBMITTED → VERIFIED/REJECTED state machine, audit, and
+the named follow-up of each step (service/followups.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +12,9 @@ from tortoise.expressions import F, Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from service import audit, hooks
+from service import audit, followups
+from service.achievement_rules import check_achievement
+from service.clock import now
 from service.directory import can_act_for, category_with_descendants, public_person_name, resolve_region
 from service.enums import (
     LEVEL_ORDER,
@@ -42,10 +46,6 @@ AUDIT_FIELDS = [
 ]
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass
 class AchievementData:
     """Parsed input of createAchievement / updateAchievement; for an update only the `present` keys apply."""
@@ -73,20 +73,12 @@ class AchievementData:
 def visible_achievements(actor: Actor | None) -> QuerySet[Achievement]:
     """What the caller may see: staff everything; contributors VERIFIED plus their own subtree; else VERIFIED."""
     qs = Achievement.all()
-    if actor is not None and actor.is_staff:
+    if actor is not None and actor.can_see_everything:
         return qs
     if actor is not None and actor.institution_path:
         own = Subquery(Institution.filter(path__startswith=actor.institution_path).values("id"))
         return qs.filter(Q(status=AchievementStatus.VERIFIED) | Q(institution_id__in=own))
     return qs.filter(status=AchievementStatus.VERIFIED)
-
-
-def may_see(actor: Actor | None, achievement: Achievement, institution_path: str | None) -> bool:
-    if achievement.status == AchievementStatus.VERIFIED:
-        return True
-    if actor is None:
-        return False
-    return actor.is_staff or actor.covers_path(institution_path)
 
 
 async def get_visible(actor: Actor | None, achievement_id: int) -> Achievement | None:
@@ -171,7 +163,7 @@ async def filtered_achievements(
     if term:
         term = term[:200]
         links = AchievementPerson.filter(person__name__icontains=term)
-        if actor is None or not actor.is_staff:
+        if actor is None or not actor.can_see_everything:
             # A name without publication consent must not be findable: the search would reveal the link.
             readable = Q(person__publication_consent=True)
             if actor is not None and actor.institution_path:
@@ -229,21 +221,22 @@ async def _validate(
             problems.add("rank", UserErrorCode.REQUIRED, "Peringkat wajib dipilih.")
         else:
             values["rank"] = data.rank
-    rank = values.get("rank", current.rank if current else None)
-    rank_label = values.get("rank_label", current.rank_label if current else None)
-    if rank == AchievementRank.PENGHARGAAN and not rank_label:
-        problems.add(
-            "rankLabel", UserErrorCode.REQUIRED,
-            "Untuk penghargaan, isi sebutan penghargaannya (misalnya 'Predikat Madya' atau 'Opini WTP').",
-        )
+    # The rules the import checks too (service.achievement_rules), on the values this write would leave.
+    given_persons = list(dict.fromkeys(data.person_ids or [])) if "person_ids" in p else None
+    breaches = check_achievement(
+        today=today_wib(),
+        date=data.date if "date" in p else None,
+        rank=values.get("rank", current.rank if current else None),
+        rank_label=values.get("rank_label", current.rank_label if current else None),
+        person_count=len(given_persons) if given_persons is not None else None,
+    )
+    for breach in breaches:
+        problems.add(_BREACH_FIELD[breach.subject], breach.code, breach.message)
+    broken = {b.subject for b in breaches}
     if "date" in p:
         if data.date is None:
             problems.add("date", UserErrorCode.REQUIRED, "Tanggal prestasi wajib diisi.")
-        elif data.date > today_wib():
-            problems.add("date", UserErrorCode.INVALID, "Tanggal prestasi tidak boleh di masa depan.")
-        elif data.date < dt.date(1945, 8, 17):
-            problems.add("date", UserErrorCode.INVALID, "Tanggal prestasi tidak masuk akal; periksa kembali tahunnya.")
-        else:
+        elif "date" not in broken:
             values["date"] = data.date
     if "category_id" in p:
         category = await Category.filter(id=data.category_id).first() if data.category_id is not None else None
@@ -280,12 +273,10 @@ async def _validate(
 
     person_ids = None
     if "person_ids" in p or ("institution_id" in p and current is not None):
-        person_ids = list(dict.fromkeys(data.person_ids or [])) if "person_ids" in p else [
+        person_ids = given_persons if given_persons is not None else [
             pid for pid in await AchievementPerson.filter(achievement_id=current.id).values_list("person_id", flat=True)  # type: ignore[union-attr]
         ]
-        if len(person_ids) > 200:
-            problems.add("personIds", UserErrorCode.TOO_LARGE, "Paling banyak 200 orang dalam satu prestasi.")
-        elif person_ids:
+        if person_ids and "persons" not in broken:
             persons = await Person.filter(id__in=person_ids)
             found = {x.id for x in persons}
             if len(found) != len(person_ids):
@@ -329,6 +320,10 @@ async def _names_for(actor: Actor, persons: list[Person]) -> list[str]:
     return [public_person_name(actor, p, paths.get(p.institution_id)) for p in persons]  # type: ignore[attr-defined]
 
 
+# The input field of createAchievement / updateAchievement each rule of check_achievement is about.
+_BREACH_FIELD = {"date": "date", "rank_label": "rankLabel", "persons": "personIds"}
+
+
 def _field(key: str) -> str:
     head, *rest = key.split("_")
     return head + "".join(w.capitalize() for w in rest)
@@ -357,7 +352,7 @@ async def create_achievement(actor: Actor, data: AchievementData) -> Achievement
             after={**audit.snapshot(achievement, AUDIT_FIELDS), "person_ids": person_ids or [], "evidence_urls": urls or []},
             connection=conn,
         )
-        await hooks.achievement_changed(achievement, None, conn)
+        await followups.achievement_created(achievement, conn)
     return achievement
 
 
@@ -390,7 +385,7 @@ async def update_achievement(actor: Actor, achievement_id: int, data: Achievemen
     achievement, institution = await _load_for_write(actor, achievement_id)
     if not can_act_for(actor, institution):
         raise Forbidden("Anda hanya dapat mengubah prestasi instansi Anda dan instansi di bawahnya.")
-    allowed = tuple(AchievementStatus) if actor.is_admin else EDITABLE
+    allowed = tuple(AchievementStatus) if actor.can_manage else EDITABLE
     if achievement.status not in allowed:
         raise _transition_error(achievement, "diubah; hanya draf atau yang ditolak yang dapat diubah")
     values, person_ids, urls = await _validate(actor, data, achievement)
@@ -424,7 +419,7 @@ async def update_achievement(actor: Actor, achievement_id: int, data: Achievemen
             after["evidence_urls"] = urls
         await audit.record(actor, "achievement.update", "Achievement", achievement.id,
                            before=before, after=after, connection=conn)
-        await hooks.achievement_changed(updated, achievement, conn)
+        await followups.achievement_edited(updated, achievement, conn)
     return updated
 
 
@@ -442,6 +437,7 @@ async def submit_achievement(actor: Actor, achievement_id: int) -> Achievement:
     return await _transition(
         actor, achievement, SUBMITTABLE, AchievementStatus.SUBMITTED, "achievement.submit",
         {"submitted_at": now(), "rejection_reason": None}, "diajukan",
+        lambda updated, conn: followups.achievement_submitted(updated, achievement, conn),
     )
 
 
@@ -453,6 +449,7 @@ async def verify_achievement(actor: Actor, achievement_id: int) -> Achievement:
     return await _transition(
         actor, achievement, (AchievementStatus.SUBMITTED,), AchievementStatus.VERIFIED, "achievement.verify",
         {"verified_at": now()}, "diverifikasi",
+        lambda updated, conn: followups.achievement_verified(updated, achievement, actor, conn),
     )
 
 
@@ -467,6 +464,7 @@ async def reject_achievement(actor: Actor, achievement_id: int, reason: str) -> 
     return await _transition(
         actor, achievement, (AchievementStatus.SUBMITTED,), AchievementStatus.REJECTED, "achievement.reject",
         {"rejection_reason": reason_clean}, "ditolak",
+        lambda updated, conn: followups.achievement_rejected(updated, achievement, conn),
     )
 
 
@@ -483,13 +481,12 @@ async def withdraw_verification(actor: Actor, achievement_id: int, reason: str) 
         actor, achievement, (AchievementStatus.VERIFIED,), AchievementStatus.REJECTED,
         "achievement.withdraw_verification", {"rejection_reason": reason_clean, "verified_at": None},
         "dicabut verifikasinya",
+        lambda updated, conn: followups.verification_withdrawn(updated, achievement, actor, conn),
     )
 
 
 def _require_verifier(actor: Actor) -> None:
-    from service.enums import Role
-
-    if actor.role not in (Role.VERIFIER, Role.ADMIN):
+    if not actor.can_verify:
         raise Forbidden("Hanya verifikator atau administrator yang dapat memverifikasi prestasi.")
 
 
@@ -501,7 +498,10 @@ async def _transition(
     action: str,
     extra: dict[str, Any],
     verb: str,
+    then: Callable[[Achievement, Any], Awaitable[None]],
 ) -> Achievement:
+    """One status change: the guarded UPDATE, its audit event and `then`, the step's named follow-up
+    (service/followups.py), all in one transaction."""
     before = audit.snapshot(achievement, AUDIT_FIELDS)
     async with in_transaction() as conn:
         if not await _conditional_update(conn, achievement, allowed, {"status": target, **extra}):
@@ -510,5 +510,5 @@ async def _transition(
         updated = await Achievement.get(id=achievement.id).using_db(conn)
         await audit.record(actor, action, "Achievement", achievement.id,
                            before=before, after=audit.snapshot(updated, AUDIT_FIELDS), connection=conn)
-        await hooks.achievement_changed(updated, achievement, conn, actor=actor)
+        await then(updated, conn)
     return updated

@@ -74,7 +74,7 @@ async def events(
     """The audit trail, newest first, filtered; administrators only."""
     from service.errors import Forbidden
 
-    if actor is None or not actor.is_admin:
+    if actor is None or not actor.can_manage:
         raise Forbidden()
     qs = AuditEvent.all()
     if actor_id is not None:

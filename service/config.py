@@ -49,6 +49,10 @@ class Settings:
     login_ip_max_failures: int = 30
     # Extra delay per failed login after the second one in a window (capped at one second).
     login_slowdown_ms: int = 100
+    # The longest wait of one attempt from an address past login_ip_max_failures.
+    login_ip_max_delay_ms: int = 3000
+    # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed, comma-separated.
+    trusted_proxies: str = ""
     evidence_dir: Path = PROJECT_ROOT / "var" / "evidence"
     max_upload_bytes: int = 10 * 1024 * 1024
     max_request_bytes: int = 12 * 1024 * 1024
@@ -85,6 +89,8 @@ class Settings:
             login_lockout_seconds=_int("JUARA_LOGIN_LOCKOUT_SECONDS", base.login_lockout_seconds),
             login_ip_max_failures=_int("JUARA_LOGIN_IP_MAX_FAILURES", base.login_ip_max_failures),
             login_slowdown_ms=_int("JUARA_LOGIN_SLOWDOWN_MS", base.login_slowdown_ms),
+            login_ip_max_delay_ms=_int("JUARA_LOGIN_IP_MAX_DELAY_MS", base.login_ip_max_delay_ms),
+            trusted_proxies=os.environ.get("JUARA_TRUSTED_PROXIES", base.trusted_proxies),
             evidence_dir=Path(os.environ.get("JUARA_EVIDENCE_DIR") or base.evidence_dir),
             max_upload_bytes=_int("JUARA_MAX_UPLOAD_BYTES", base.max_upload_bytes),
             max_request_bytes=_int("JUARA_MAX_REQUEST_BYTES", base.max_request_bytes),

@@ -22,8 +22,10 @@ from service.enums import (
     AchieverKind,
     EvidenceKind,
     InstitutionKind,
+    PersonRole,
     Role,
 )
+from service.persons import default_consent_giver, is_minor_on
 
 log = logging.getLogger("juara.demo")
 
@@ -458,10 +460,24 @@ def _plan_persons(rng: random.Random, plan: _Plan, next_id: _Ids, kec_index: dic
             has_personal = rng.random() < 0.35
             nik = _fake_nik(rng, kec_index.get(inst.kecamatan_id or 0, 0), birth, female) if has_personal else None
             phone = f"0812{rng.randint(0, 99_999_999):08d}" if has_personal and age >= 17 else None
+            name = _person_name(rng, female)
+            consent = rng.random() < 0.7
+            role = _demo_role(inst.kind, age)
+            stored_birth = birth if has_personal else None
+            giver = default_consent_giver(is_minor_on(stored_birth, role, today)).value if consent else None
             plan.persons.append((
-                pid, _person_name(rng, female), inst.id, inst.kecamatan_id, inst.desa_id,
-                rng.random() < 0.7, nik, birth if has_personal else None, phone, now,
+                pid, name, inst.id, inst.kecamatan_id, inst.desa_id,
+                consent, nik, stored_birth, phone, now, role.value, giver, now if consent else None,
             ))
+
+
+_STAFF_KINDS = {K.PEMERINTAH_DESA, K.KELURAHAN, K.KECAMATAN, K.PUSKESMAS, K.PERANGKAT_DAERAH, K.BUMD}
+
+
+def _demo_role(kind: K, age: int) -> PersonRole:
+    if kind == K.SEKOLAH:
+        return PersonRole.SISWA if age <= 18 else PersonRole.GURU
+    return PersonRole.PEGAWAI if kind in _STAFF_KINDS else PersonRole.WARGA
 
 
 def _choose(rng: random.Random, options: dict[str, list[str]], domain: str) -> str:
@@ -626,7 +642,7 @@ ACHIEVEMENT_COLUMNS = (
 INSTITUTION_COLUMNS = ("id", "name", "kind", "kecamatan_id", "desa_id", "parent_id", "path", "created_at")
 PERSON_COLUMNS = (
     "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "nik", "birth_date",
-    "phone", "created_at",
+    "phone", "created_at", "role", "consent_given_by", "consent_recorded_at",
 )
 LINK_COLUMNS = ("achievement_id", "person_id")
 EVIDENCE_COLUMNS = ("achievement_id", "kind", "url", "description", "created_at")

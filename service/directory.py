@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
 from tortoise.transactions import in_transaction
 
-from service import audit
-from service.enums import InstitutionKind
+from service import audit, persons
+from service.enums import ConsentGiver, InstitutionKind, PersonRole
 from service.errors import Forbidden, Problems, UserErrorCode
 from service.models import Category, Desa, Institution, Kecamatan, Person
 from service.security import Actor
@@ -24,7 +25,7 @@ def can_act_for(actor: Actor | None, institution: Institution) -> bool:
     """ADMIN acts everywhere; a CONTRIBUTOR for its own institution and those below it."""
     if actor is None:
         return False
-    if actor.is_admin:
+    if actor.can_manage:
         return True
     return actor.covers_path(institution.path)
 
@@ -33,14 +34,14 @@ def can_see_private(actor: Actor | None, person: Person, institution_path: str |
     """NIK, birth date and phone: staff and the person's own institution (or those above it)."""
     if actor is None:
         return False
-    if actor.is_staff:
+    if actor.can_see_everything:
         return True
     return actor.covers_path(institution_path)
 
 
 def public_person_name(actor: Actor | None, person: Person, institution_path: str | None) -> str:
     """The full name only with publication consent, unless the caller is staff or the own institution."""
-    if person.publication_consent or can_see_private(actor, person, institution_path):
+    if persons.name_is_public(person) or can_see_private(actor, person, institution_path):
         return person.name
     return initials(person.name)
 
@@ -76,7 +77,7 @@ async def create_institution(
     desa_id: int | None = None,
     parent_id: int | None = None,
 ) -> Institution:
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden()
     problems = Problems()
     name_clean = required_text(problems, "name", "Nama instansi", name, 200)
@@ -105,7 +106,7 @@ async def create_institution(
 
 
 async def create_category(actor: Actor, *, name: str, parent_id: int | None = None) -> Category:
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden()
     problems = Problems()
     name_clean = required_text(problems, "name", "Nama kategori", name, 120)
@@ -147,6 +148,8 @@ async def create_person(
     nik: str | None = None,
     birth_date=None,
     phone: str | None = None,
+    role: PersonRole | None = None,
+    consent_given_by: ConsentGiver | None = None,
 ) -> Person:
     problems = Problems()
     name_clean = required_text(problems, "name", "Nama", name, 200)
@@ -157,7 +160,7 @@ async def create_person(
             problems.add("institutionId", UserErrorCode.NOT_FOUND, "Instansi tidak ditemukan.")
         elif not can_act_for(actor, institution):
             raise Forbidden("Anda hanya dapat mendaftarkan orang untuk instansi Anda sendiri.")
-    elif not actor.is_admin:
+    elif not actor.can_manage:
         problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
     kecamatan, desa = await resolve_region(problems, kecamatan_id, desa_id)
     nik_clean = clean(nik)
@@ -168,6 +171,9 @@ async def create_person(
     phone_clean = clean(phone)
     if phone_clean and not all(c.isdigit() or c in "+- " for c in phone_clean):
         problems.add("phone", UserErrorCode.INVALID, "Nomor telepon hanya boleh berisi angka, spasi, + atau -.")
+    role = role or persons.default_role(institution.kind if institution else None)
+    minor = persons.is_minor_on(birth_date, role, today_wib())
+    giver = persons.consent_giver_for(problems, publication_consent, consent_given_by, minor)
     problems.raise_if_any()
     if kecamatan is None and institution is not None:
         kecamatan_id = institution.kecamatan_id  # type: ignore[attr-defined]
@@ -179,6 +185,9 @@ async def create_person(
             kecamatan_id=kecamatan.id if kecamatan else kecamatan_id,
             desa_id=desa.id if desa else desa_id,
             publication_consent=publication_consent,
+            role=role,
+            consent_given_by=giver,
+            consent_recorded_at=dt.datetime.now(dt.UTC) if publication_consent else None,
             nik=nik_clean,
             birth_date=birth_date,
             phone=phone_clean,
@@ -186,7 +195,8 @@ async def create_person(
         )
         await audit.record(
             actor, "person.create", "Person", person.id,
-            after={"institutionId": institution_id, "publicationConsent": publication_consent},
+            after={"institutionId": institution_id, "role": role, "publicationConsent": publication_consent,
+                   "consentGivenBy": giver},
             connection=conn,
         )
     return person
@@ -214,7 +224,7 @@ async def visible_person(actor: Actor | None, person_id: int) -> Person | None:
     person = await Person.filter(id=person_id).first()
     if person is None:
         return None
-    if actor is not None and actor.is_staff:
+    if actor is not None and actor.can_see_everything:
         return person
     if actor is not None and person.institution_id is not None:  # type: ignore[attr-defined]
         inst = await Institution.get(id=person.institution_id)  # type: ignore[attr-defined]

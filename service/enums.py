@@ -75,6 +75,25 @@ class QuoteRequestStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+class PersonRole(StrEnum):
+    """How drafts speak of a person ("siswa", "guru", "atlet", "warga")."""
+
+    SISWA = "SISWA"
+    MAHASISWA = "MAHASISWA"
+    GURU = "GURU"
+    PEGAWAI = "PEGAWAI"
+    ATLET = "ATLET"
+    WARGA = "WARGA"
+    LAINNYA = "LAINNYA"
+
+
+class ConsentGiver(StrEnum):
+    """Who agreed to the publication of a person's name: the person, or a parent or guardian of a minor."""
+
+    SELF = "SELF"
+    GUARDIAN = "GUARDIAN"
+
+
 class EvidenceKind(StrEnum):
     FILE = "FILE"
     URL = "URL"
@@ -83,7 +102,7 @@ class EvidenceKind(StrEnum):
 LEVEL_ORDER = list(AchievementLevel)
 RANK_ORDER = list(AchievementRank)
 
-# Default points tables of the public contract: base(level) * factor(rank) / 100, rounded down.
+# Default points tables of the public contract (the formula: service/stats/tables.py, `points`).
 DEFAULT_LEVEL_BASE: dict[AchievementLevel, int] = {
     AchievementLevel.DESA: 10,
     AchievementLevel.KECAMATAN: 20,

@@ -17,8 +17,9 @@ from urllib.parse import quote
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from service import audit, hooks
-from service.achievements import EDITABLE, get_visible, now
+from service import audit, followups
+from service.achievements import EDITABLE, get_visible
+from service.clock import now
 from service.config import get_settings
 from service.directory import can_act_for
 from service.enums import AchievementStatus, EvidenceKind
@@ -137,7 +138,7 @@ async def _editable_achievement(actor: Actor, achievement_id: int, verb: str) ->
     institution = await Institution.get(id=achievement.institution_id)  # type: ignore[attr-defined]
     if not can_act_for(actor, institution):
         raise Forbidden(f"Anda hanya dapat {verb} bukti prestasi instansi Anda dan instansi di bawahnya.")
-    allowed = tuple(AchievementStatus) if actor.is_admin else EDITABLE
+    allowed = tuple(AchievementStatus) if actor.can_manage else EDITABLE
     if achievement.status not in allowed:
         raise UserInputError.one(
             None, UserErrorCode.INVALID_TRANSITION,
@@ -182,7 +183,7 @@ async def upload_evidence(
                        "content_type": stored.content_type, "size": stored.size, "sha256": stored.sha256},
                 connection=conn,
             )
-            await hooks.achievement_changed(updated, achievement, conn, actor=actor)
+            await followups.achievement_edited(updated, achievement, conn)
     except BaseException:
         stored.path.unlink(missing_ok=True)
         raise
@@ -206,7 +207,7 @@ async def remove_evidence(actor: Actor, evidence_id: int) -> Achievement:
                     "file_name": evidence.file_name, "sha256": evidence.sha256},
             connection=conn,
         )
-        await hooks.achievement_changed(updated, achievement, conn, actor=actor)
+        await followups.achievement_edited(updated, achievement, conn)
     if evidence.kind == EvidenceKind.FILE and evidence.storage_key:
         path = storage_path(evidence.storage_key)
         if path is not None:

@@ -94,7 +94,7 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
                 kecamatan.get(a["kecamatan_id"], "Tingkat Kabupaten"),
                 desa.get(a["desa_id"], ""),
                 ACHIEVER_LABEL[AchieverKind(a["achiever_kind"])], "; ".join(names.get(a["id"], [])),
-                STATUS_LABEL[AchievementStatus(a["status"])], base[level] * factor[rank] // 100,
+                STATUS_LABEL[AchievementStatus(a["status"])], stats.points(base.get(level), factor.get(rank)),
             ]
 
 
@@ -206,7 +206,8 @@ async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            ws.append(list(row))
+            # Institution and category names are typed by users: never a live formula.
+            ws.append([_xlsx_cell(v) for v in row])
         ws.column_dimensions["A"].width = 32
         if rows:
             chart = BarChart()

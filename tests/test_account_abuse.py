@@ -77,10 +77,20 @@ async def test_success_clears_the_username_counter(gql):
     assert token and codes == []
 
 
-async def test_failures_from_one_address_across_usernames_are_limited(db):
+async def test_failures_from_one_address_slow_it_down_without_locking_out_colleagues(db, monkeypatch):
+    """A sprayer behind the office's NAT waits longer with every failure; the colleagues' right passwords,
+    from the same address, still log in."""
+    from service import accounts
     from web.app import create_app
 
     await make_user(Role.EDITOR, username="korban")
+    await make_user(Role.ADMIN, username="admin.kantor")
+    waits: list[float] = []
+
+    async def record(seconds):
+        waits.append(seconds)
+
+    monkeypatch.setattr(accounts, "_pause", record)
     app = create_app(manage_database=False)
 
     async def attempt(c, username, password):
@@ -89,17 +99,62 @@ async def test_failures_from_one_address_across_usernames_are_limited(db):
         return payload["token"], [e["code"] for e in payload["errors"]]
 
     with settings_changed(login_ip_max_failures=4, login_max_failures=100):
-        attacker = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000))
-        honest = httpx.ASGITransport(app=app, client=("198.51.100.9", 5000))
-        async with httpx.AsyncClient(transport=attacker, base_url="http://t") as bad, \
-                httpx.AsyncClient(transport=honest, base_url="http://t") as good:
+        office = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000))
+        async with httpx.AsyncClient(transport=office, base_url="http://t") as c:
             for i in range(4):
-                assert (await attempt(bad, f"tebakan{i}", "salah-sekali-123"))[1] == ["INVALID"]
-            # The right password from the throttled address is refused; from another it works.
-            assert (await attempt(bad, "korban", _PASSWORD))[1] == ["RATE_LIMITED"]
-            token, codes = await attempt(good, "korban", _PASSWORD)
-    assert token and codes == []
-    assert (await LoginThrottle.get(key="ip:203.0.113.7")).failures == 4
+                assert (await attempt(c, f"tebakan{i}", "salah-sekali-123"))[1] == ["INVALID"]
+            assert waits == []
+            for i in range(4, 8):
+                assert (await attempt(c, f"tebakan{i}", "salah-sekali-123"))[1] == ["INVALID"]
+            # Every attempt past the limit waits, and longer each time.
+            assert len(waits) == 4 and waits == sorted(waits) and waits[0] < waits[-1]
+            for username in ("korban", "admin.kantor"):
+                token, codes = await attempt(c, username, _PASSWORD)
+                assert token and codes == [], username
+    assert (await LoginThrottle.get(key="ip:203.0.113.7")).failures == 8
+
+
+async def test_parallel_guesses_never_get_past_the_limit(gql):
+    """60 guesses at once, the right password 45th: the attempts are counted before the check, so only the
+    first few are checked at all and no token is given."""
+    import asyncio
+
+    await make_user(Role.EDITOR, username="sasaran")
+    passwords = [f"tebakan-salah-{i:02d}" for i in range(60)]
+    passwords[44] = _PASSWORD
+    with settings_changed(login_max_failures=5):
+        results = await asyncio.gather(*(login(gql, "sasaran", p) for p in passwords))
+    tokens = [t for t, _ in results if t]
+    codes = [c for _, cs in results for c in cs]
+    assert tokens == []
+    assert codes.count("INVALID") <= 5 and codes.count("RATE_LIMITED") >= 55
+
+
+CHANGE = "mutation($i: ChangePasswordInput!) { changePassword(input: $i) { ok errors { field code message } } }"
+
+
+async def test_change_password_is_throttled(gql):
+    editor = await make_user(Role.EDITOR)
+    with settings_changed(login_max_failures=3):
+        for _ in range(3):
+            body = await gql(CHANGE, {"i": {"currentPassword": "bukan-sandi-lama", "newPassword": "sandi-baru-panjang"}},
+                             login=editor)
+            assert [e["code"] for e in body["data"]["changePassword"]["errors"]] == ["INVALID"]
+        body = await gql(CHANGE, {"i": {"currentPassword": _PASSWORD, "newPassword": "sandi-baru-panjang"}},
+                         login=editor)
+    payload = body["data"]["changePassword"]
+    assert payload["ok"] is False and [e["code"] for e in payload["errors"]] == ["RATE_LIMITED"]
+    # The old password still holds: the right one was refused, not accepted.
+    assert (await login(gql, editor.user.username, _PASSWORD))[0]
+
+
+async def test_passwords_of_spaces_are_refused(gql):
+    editor = await make_user(Role.EDITOR)
+    for weak in (" " * 10, "     abc  de     ", "\t\n" * 6):
+        body = await gql(CHANGE, {"i": {"currentPassword": _PASSWORD, "newPassword": weak}}, login=editor)
+        payload = body["data"]["changePassword"]
+        assert payload["ok"] is False, repr(weak)
+        assert [e["field"] for e in payload["errors"]] == ["newPassword"]
 
 
 async def test_logout_revokes_the_token(gql):
@@ -158,3 +213,25 @@ async def test_malformed_authorization_header_is_unauthenticated(client):
         resp = await client.post("/graphql", json={"query": ME}, headers={"Authorization": header})
         assert resp.status_code == 200
         assert resp.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_client_address_comes_from_trusted_proxies_only(db):
+    """`juara serve` believes X-Forwarded-For from JUARA_TRUSTED_PROXIES only: the address the throttle counts
+    is the person's behind the proxy, and a spoofed header from anyone else is ignored."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    from web.app import create_app
+    from web.cli import proxy_options
+
+    assert proxy_options(dataclasses.replace(get_settings(), trusted_proxies="")) == {"proxy_headers": False}
+    options = proxy_options(dataclasses.replace(get_settings(), trusted_proxies="127.0.0.1, 10.0.0.0/8"))
+    assert options == {"proxy_headers": True, "forwarded_allow_ips": ["127.0.0.1", "10.0.0.0/8"]}
+    app = ProxyHeadersMiddleware(create_app(manage_database=False), trusted_hosts=options["forwarded_allow_ips"])
+    forwarded = {"X-Forwarded-For": "198.51.100.20"}
+    for peer in ("127.0.0.1", "203.0.113.9"):
+        transport = httpx.ASGITransport(app=app, client=(peer, 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            await c.post("/graphql", json={"query": LOGIN, "variables": {"u": "siapa", "p": "salah-sekali-123"}},
+                         headers=forwarded)
+    keys = set(await LoginThrottle.filter(key__startswith="ip:").values_list("key", flat=True))
+    assert keys == {"ip:198.51.100.20", "ip:203.0.113.9"}

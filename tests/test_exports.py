@@ -142,3 +142,14 @@ async def test_dashboard_page_and_its_files_are_served_by_the_app(client, db):
     geo = await client.get("/dashboard/kecamatan.geojson")
     names = sorted(f["properties"]["nama"] for f in json.loads(geo.content)["features"])
     assert names == sorted(await Kecamatan.all().values_list("name", flat=True))
+
+
+async def test_stats_workbook_escapes_formula_like_names(client, db):
+    hostile = await make_institution('=HYPERLINK("http://contoh.invalid","klik")')
+    await make_achievement(hostile)
+    resp = await client.get("/exports/stats.xlsx")
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.content))
+    cells = [c for row in wb["Instansi Teratas"].iter_rows(min_row=2) for c in row if c.column == 1]
+    assert cells and all(c.data_type != "f" for c in cells)
+    assert cells[0].value == "'" + hostile.name

@@ -365,3 +365,42 @@ async def test_import_counts_rows_into_the_dashboard_aggregates(client):
     stats = resp.json()["data"]["stats"]
     assert stats["total"] == 2
     assert {b["key"]: b["count"] for b in stats["byYear"]} == {"2025": 1, "2026": 1}
+
+
+async def test_a_row_and_the_create_mutation_are_refused_by_the_same_rules(client, gql):
+    """Each rule of service.achievement_rules refuses a sheet row and a createAchievement input alike, with
+    the same code; the import words it for its cell ("Baris n, kolom …"), the mutation for its field."""
+    from schema.ids import encode_id
+    from service.achievement_rules import MAX_PERSONS
+    from tests.factories import leaf_category
+
+    school, login = await _school()
+    category = await leaf_category()
+    future = dt.date.today() + dt.timedelta(days=30)
+    many = [f"Peserta Nomor {i}" for i in range(MAX_PERSONS + 1)]
+    cases = [  # (sheet cells, mutation input, column, field, code)
+        ({"Tanggal": future}, {"date": future.isoformat()}, "Tanggal", "date", "INVALID"),
+        ({"Tanggal": dt.date(1900, 1, 1)}, {"date": "1900-01-01"}, "Tanggal", "date", "INVALID"),
+        ({"Peringkat": "Penghargaan"}, {"rank": "PENGHARGAAN"}, "Sebutan Penghargaan", "rankLabel", "REQUIRED"),
+        ({"Nama Peserta": "; ".join(many)},
+         {"personIds": [encode_id("Person", i + 1) for i in range(MAX_PERSONS + 1)]}, "Nama Peserta", "personIds",
+         "TOO_LARGE"),
+    ]
+    report = (await post_import(client, login, workbook_bytes([row(**cells) for cells, *_ in cases])))["report"]
+    create = """mutation($i: AchievementInput!) { createAchievement(input: $i) {
+      achievement { id } errors { field code message } } }"""
+    for number, (_, change, column, field, code) in enumerate(cases, start=2):
+        problems = [p for p in report["problems"] if p["row"] == number]
+        assert [(p["column"], p["code"]) for p in problems] == [(column, code)], problems
+        assert problems[0]["message"].startswith(f"Baris {number}, kolom {column}: ")
+        given = {
+            "title": "Juara 2 Lomba Cerdas Cermat", "eventName": "Lomba Cerdas Cermat", "organizer": "Dindikbud",
+            "level": "KABUPATEN", "rank": "JUARA_2", "categoryId": encode_id("Category", category.id),
+            "date": "2026-08-17", "institutionId": encode_id("Institution", school.id), **change,
+        }
+        errors = (await gql(create, {"i": given}, login=login))["data"]["createAchievement"]["errors"]
+        assert [(e["field"], e["code"]) for e in errors] == [(field, code)], errors
+        # One rule, two wordings of the same sentence.
+        assert errors[0]["message"].lower().split()[0] == problems[0]["message"].split(": ", 1)[1].split()[0]
+    assert report["validRows"] == 0
+    assert not await Achievement.all().exists()

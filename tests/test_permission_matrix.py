@@ -1,10 +1,10 @@
-"""The permission matrix (schema/permissions.py FIELD_ROLES) against the live schema, for every caller."""
+"""The permission matrix (schema/permissions.py FIELD_CAPABILITY) against the live schema, for every caller."""
 
 from __future__ import annotations
 
 import pytest
 
-from schema.permissions import ANONYMOUS, FIELD_ROLES, RoleGate
+from schema.permissions import ANONYMOUS, FIELD_CAPABILITY, RoleGate, role_allowed
 from service.enums import Role
 from tests.factories import make_user
 from tests.operations import SCHEMA, all_root_keys, build_operation, make_world
@@ -37,10 +37,10 @@ async def headers_for(caller: str, world) -> dict[str, str]:
 
 def test_every_root_field_has_an_entry_and_every_entry_a_field():
     keys = set(all_root_keys())
-    missing = sorted(keys - set(FIELD_ROLES))
-    stale = sorted(set(FIELD_ROLES) - keys)
-    assert not missing, f"root fields without an entry in FIELD_ROLES: {missing}"
-    assert not stale, f"FIELD_ROLES entries naming no field: {stale}"
+    missing = sorted(keys - set(FIELD_CAPABILITY))
+    stale = sorted(set(FIELD_CAPABILITY) - keys)
+    assert not missing, f"root fields without an entry in FIELD_CAPABILITY: {missing}"
+    assert not stale, f"FIELD_CAPABILITY entries naming no field: {stale}"
 
 
 def test_every_root_field_is_gated():
@@ -55,7 +55,6 @@ def test_every_root_field_is_gated():
 async def test_matrix(key, client, db):
     world = await make_world()
     built = build_operation(key, world["ids"])
-    allowed_roles = FIELD_ROLES.get(key, frozenset())
     field_name = key.split(".", 1)[1]
     outcomes = {}
     for caller in CALLERS:
@@ -71,7 +70,8 @@ async def test_matrix(key, client, db):
         assert not other, f"{key} as {caller}: request-level errors {other}"
         assert "INTERNAL_SERVER_ERROR" not in codes, f"{key} as {caller}: {body}"
         outcomes[caller] = codes
-        may = table_role(caller) in allowed_roles and caller != "bad-token"
+        role = None if table_role(caller) == ANONYMOUS else Role(table_role(caller))
+        may = role_allowed(key, role) and caller != "bad-token"
         if not may:
             expected = "UNAUTHENTICATED" if table_role(caller) == ANONYMOUS else "FORBIDDEN"
             assert codes == {expected}, f"{key} as {caller} should be {expected}: {body}"

@@ -315,3 +315,22 @@ async def test_a_racing_edit_that_filed_the_revision_first_wins(db):
     assert code == UserErrorCode.VERSION_CONFLICT
     current = await PressRelease.get(id=release.id)
     assert (current.version, current.body) == (1, release.body)
+
+
+async def test_withdrawn_verification_archives_the_published_release(db):
+    school = await make_institution("SMP Negeri 1 Bobotsari")
+    achievement = await make_achievement(school, status=AchievementStatus.SUBMITTED)
+    verifier, _ = await _actor(Role.VERIFIER)
+    editor, _ = await _actor(Role.EDITOR)
+    await achievements.verify_achievement(verifier, achievement.id)
+    release = await PressRelease.get(achievement_id=achievement.id)
+    await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul", body="Isi lengkap."))
+    await press.set_press_release_status(editor, release.id, PressReleaseStatus.PUBLISHED)
+    assert await press.visible_releases(None).filter(id=release.id).exists()
+
+    await achievements.withdraw_verification(verifier, achievement.id, "Piagam tidak sesuai.")
+    archived = await PressRelease.get(id=release.id)
+    assert archived.status == PressReleaseStatus.ARCHIVED
+    assert archived.needs_review_reason and "dicabut" in archived.needs_review_reason
+    assert not await press.visible_releases(None).filter(id=release.id).exists()
+    assert await AuditEvent.filter(action="press_release.archive_on_withdrawal", target_id=str(release.id)).exists()

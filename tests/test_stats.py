@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import Counter
 
 import pytest
@@ -465,3 +467,85 @@ async def test_a_write_by_another_process_is_seen_at_once(gql, world, database_u
     assert (await gql(q, {"f": {"year": 2025}}))["data"]["stats"]["total"] == 103
     got = (await gql(q, {"f": in_march}))["data"]["stats"]
     assert got == {"total": 101, "byYear": [{"key": "2025", "count": 101}]}
+
+
+MISSING_ROW_QUERY = """
+query($f: StatsFilter) { stats(filter: $f) {
+  total
+  byKecamatan { kecamatan { code } count points }
+  byLevel { key count points }
+  byRank { key count points }
+  byCategory { key count points }
+  byYear { key count points }
+  byMonth(year: 2026) { key count points }
+  byInstitutionKind { key count points }
+  topKecamatan { kecamatan { code } count points }
+  topInstitutions(limit: 10) { institution { name } count points }
+}}"""
+
+
+async def test_a_missing_points_row_keeps_counts_on_every_path(gql, client, world, monkeypatch):
+    """Without a factor for PENGHARGAAN its achievements count with 0 points on every path: the in-memory
+    breakdowns, the yearly table (kept by a change, a bulk addition and a rebuild), the daily and
+    per-institution tables, and the export."""
+    await execute("DELETE FROM points_rank WHERE rank = ?", [R.PENGHARGAAN.value])
+    await stats.rebuild_aggregates()
+    rows = list(world["rows"])
+    # One more through the per-change path, one through the bulk path.
+    school = world["institutions"][0]
+    cat = await leaf_category("atletik")
+    rows.append(await make_achievement(school, level=L.PROVINSI, rank=R.PENGHARGAAN, category=cat,
+                                       date=dt.date(2026, 4, 4), status=S.VERIFIED, title="Penghargaan Sekolah"))
+    bulk = await make_achievement(school, level=L.DESA, rank=R.PENGHARGAAN, category=cat,
+                                  date=dt.date(2026, 4, 5), status=S.VERIFIED, title="Penghargaan Desa")
+    await stats.achievement_changed(None, bulk)
+    from tortoise.transactions import in_transaction
+
+    async with in_transaction() as conn:
+        await stats.add_to_aggregates([bulk.id], conn)
+    rows.append(bulk)
+    assert await _aggregate_snapshot() == await _fresh_group_by()
+
+    factor = {**DEFAULT_RANK_FACTOR, R.PENGHARGAAN: 0}
+    total, count, points = await expected(rows, factor=factor)
+    verified = [a for a in rows if a.status == S.VERIFIED]
+    assert total == 10 and sum(a.rank == R.PENGHARGAAN for a in verified) == 4
+
+    def check(got: dict) -> None:
+        assert got["total"] == total
+        for b in got["byLevel"]:
+            assert (b["count"], b["points"]) == (count[("level", b["key"])], points[("level", b["key"])])
+        for b in got["byYear"]:
+            assert (b["count"], b["points"]) == (count[("year", b["key"])], points[("year", b["key"])])
+        for b in got["byCategory"]:
+            assert (b["count"], b["points"]) == (count[("cat", b["key"])], points[("cat", b["key"])])
+        assert sum(r["count"] for r in got["byKecamatan"]) == total
+        assert sum(r["points"] for r in got["byKecamatan"]) == sum(points[("level", lv.value)] for lv in L)
+        award = next(b for b in got["byRank"] if b["key"] == "PENGHARGAAN")
+        assert (award["count"], award["points"]) == (4, 0)
+        assert sum(b["count"] for b in got["byRank"]) == total
+        assert sum(b["count"] for b in got["byInstitutionKind"]) == total
+        assert sum(b["count"] for b in got["byMonth"]) == sum(a.date.year == 2026 for a in verified)
+        assert sum(r["count"] for r in got["topKecamatan"]) == total - 2  # the regency-wide two have no kecamatan
+        insts = {r["institution"]["name"]: (r["count"], r["points"]) for r in got["topInstitutions"]}
+        # The village's only verified achievement is a PENGHARGAAN: counted, with no points.
+        assert insts["Pemerintah Desa Pertama"] == (1, 0)
+        assert insts["Dinas Kesehatan"] == (2, pts(L.INTERNASIONAL, R.FINALIS))
+        assert sum(n for n, _ in insts.values()) == total
+
+    check((await gql(MISSING_ROW_QUERY))["data"]["stats"])  # the in-memory breakdowns
+    monkeypatch.setattr(stats.CUBE, "generation", _no_generation)
+    check((await gql(MISSING_ROW_QUERY))["data"]["stats"])  # the yearly table
+    # A day-precise range is read from the daily table.
+    check((await gql(MISSING_ROW_QUERY, {"f": {"dateFrom": "2000-01-01", "dateTo": "2026-12-31"}}))["data"]["stats"])
+
+    resp = await client.get("/exports/achievements.csv")
+    lines = list(csv.reader(io.StringIO(resp.content.decode("utf-8-sig"))))
+    assert len(lines) - 1 == total
+    by_title = {line[1]: line for line in lines[1:]}
+    assert by_title["Penghargaan Sekolah"][-1] == "0"
+    assert sum(int(line[-1]) for line in lines[1:]) == sum(points[("level", lv.value)] for lv in L)
+
+
+async def _no_generation():
+    return None

@@ -12,16 +12,26 @@ from service.security import Actor
 UNAUTHENTICATED_MESSAGE = "Token tidak valid atau sudah kedaluwarsa. Silakan masuk kembali."
 
 
-async def request_actor(request: Request) -> tuple[Actor | None, Response | None]:
-    """The caller behind `Authorization: Bearer …`: (None, None) without the header; a bad token is a 401."""
+def bearer_token(request: Request) -> tuple[str | None, bool]:
+    """The token from `Authorization: Bearer …`; the flag says a header was sent but is malformed.
+
+    The one reading of the header, for the GraphQL view and the plain routes alike."""
     header = request.headers.get("authorization")
     if not header:
-        return None, None
+        return None, False
     scheme, _, token = header.partition(" ")
     token = token.strip()
-    actor = None
-    if scheme.lower() == "bearer" and token and len(token) <= 200:
-        actor = await accounts.authenticate(token)
+    if scheme.lower() != "bearer" or not token or len(token) > 200:
+        return None, True
+    return token, False
+
+
+async def request_actor(request: Request) -> tuple[Actor | None, Response | None]:
+    """The caller behind `Authorization: Bearer …`: (None, None) without the header; a bad token is a 401."""
+    token, malformed = bearer_token(request)
+    if token is None and not malformed:
+        return None, None
+    actor = await accounts.authenticate(token) if token else None
     if actor is None:
         return None, JSONResponse({"error": "UNAUTHENTICATED", "message": UNAUTHENTICATED_MESSAGE}, status_code=401,
                                   headers={"WWW-Authenticate": "Bearer"})

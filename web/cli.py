@@ -95,7 +95,16 @@ def serve(
     from web.http_protocol import NoDelayH11Protocol
 
     uvicorn.run("web.app:app", host=host, port=port, workers=workers, log_level="warning",
-                proxy_headers=False, access_log=False, http=NoDelayH11Protocol)
+                access_log=False, http=NoDelayH11Protocol, **proxy_options(get_settings()))
+
+
+def proxy_options(settings) -> dict:
+    """uvicorn's proxy handling from JUARA_TRUSTED_PROXIES: X-Forwarded-For/-Proto are believed only from
+    those addresses (the TLS proxy in front); without any, the client address is the socket's peer."""
+    trusted = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    if not trusted:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted}
 
 
 @app.command("seed-demo")

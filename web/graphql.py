@@ -17,22 +17,12 @@ from schema.context import Context
 from schema.pagination import PaginationError
 from service import accounts
 from service.errors import DomainError, Forbidden, NotAuthenticated, UserInputError
+from web.auth import bearer_token
 from web.middleware import error_body
 
 log = logging.getLogger("juara.graphql")
 
 MASKED_MESSAGE = "Terjadi kesalahan pada server. Silakan coba lagi; bila berulang, hubungi admin dengan kode permintaan."
-
-
-def bearer_token(request: Request) -> tuple[str | None, bool]:
-    """The token from `Authorization: Bearer …`; the flag says a header was sent but is malformed."""
-    header = request.headers.get("authorization")
-    if not header:
-        return None, False
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip() or len(token) > 200:
-        return None, True
-    return token.strip(), False
 
 
 def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:

@@ -49,7 +49,7 @@ from schema.achievements.prefetch import PageFirst
 from schema.achievements.queries import achievement_order, achievement_queryset
 from schema.ids import encode_id
 from schema.pagination import check_page_args, paginate
-from schema.permissions import ANONYMOUS, allowed
+from schema.permissions import role_allowed
 from service import achievements as achievements_service
 from service import directory
 from service.errors import UserInputError
@@ -284,7 +284,7 @@ def _person_name(row: Any, run: Run) -> str:
     # achievement_id, person__id, person__name, person__publication_consent; the institution path last
     # when the caller needs it read (a signed-in caller who is not staff).
     name, consent = row[2], bool(row[3])
-    if consent or (run.actor is not None and run.actor.is_staff):
+    if consent or (run.actor is not None and run.actor.can_see_everything):
         return name
     path = row[-1] if run.actor is not None else None
     return directory.public_person_name(run.actor, _PersonFacts(name, consent), path)  # type: ignore[arg-type]
@@ -414,7 +414,7 @@ async def execute_plan(plan: Plan, schema: Any, context: Any, raw_variables: dic
     persons: dict[int, list[Any]] = {}
     if plan.person_source and rows:
         columns = list(plan.person_columns)
-        if plan.names and actor is not None and not actor.is_staff:
+        if plan.names and actor is not None and not actor.can_see_everything:
             columns.append("person__institution__path")
         links = AchievementPerson.filter(achievement_id__in=[r[0] for r in rows]).order_by("id")
         for link in await _rows(links.values_list(*columns)):
@@ -473,9 +473,8 @@ class CompiledPlans(SchemaExtension):
         if (ec.graphql_document is not None and ec.query and not ec.result
                 and not getattr(context, "bad_credentials", True)):
             actor = context.actor
-            role = actor.role.value if actor else ANONYMOUS
             plan = plan_for(ec.schema._schema, ec.query, ec.graphql_document, ec.operation_name)
-            if plan is not None and allowed("Query.achievements", role):
+            if plan is not None and role_allowed("Query.achievements", actor.role if actor else None):
                 try:
                     result = await execute_plan(plan, ec.schema, context, ec.variables)
                 except (Unsupported, UserInputError):

@@ -12,7 +12,7 @@ from schema.errors import UserError, run_mutation
 from schema.ids import decode_id, decode_ids
 from schema.permissions import GATE
 from service import achievements as service
-from service import duplicates
+from service import duplicate_hints
 from service.enums import AchievementLevel, AchievementRank
 
 
@@ -101,7 +101,7 @@ class AchievementMutations:
             pk = decode_id(id, "Achievement", "id")
             text = reason
             if duplicate_of is not None:
-                text = await duplicates.duplicate_rejection_reason(
+                text = await duplicate_hints.duplicate_rejection_reason(
                     info.context.actor, pk, decode_id(duplicate_of, "Achievement", "duplicateOf"), reason
                 )
             return await service.reject_achievement(info.context.actor, pk, text)

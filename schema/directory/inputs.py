@@ -4,7 +4,8 @@ import datetime as dt
 
 import strawberry
 
-from schema.directory.types import InstitutionKindEnum
+from schema.directory.types import ConsentGiverEnum, InstitutionKindEnum, PersonRoleEnum
+from service.persons import GUARDIAN_CONSENT_TEXT
 
 
 @strawberry.input
@@ -32,10 +33,18 @@ class CreateCategoryInput:
 @strawberry.input
 class CreatePersonInput:
     name: str
-    publication_consent: bool
+    publication_consent: bool = strawberry.field(description=GUARDIAN_CONSENT_TEXT)
     institution_id: strawberry.ID | None = strawberry.UNSET
     kecamatan_id: strawberry.ID | None = strawberry.UNSET
     desa_id: strawberry.ID | None = strawberry.UNSET
     nik: str | None = strawberry.UNSET
     birth_date: dt.date | None = strawberry.UNSET
     phone: str | None = strawberry.UNSET
+    role: PersonRoleEnum | None = strawberry.field(
+        default=strawberry.UNSET, description="Default: SISWA for a person of a SEKOLAH, else WARGA."
+    )
+    consent_given_by: ConsentGiverEnum | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Who agreed (when publicationConsent is true). Default: GUARDIAN for a minor, SELF otherwise. "
+        + GUARDIAN_CONSENT_TEXT,
+    )

@@ -8,7 +8,7 @@ from schema.errors import UserError, run_mutation
 from schema.ids import decode_id, given
 from schema.permissions import GATE
 from service import directory
-from service.enums import InstitutionKind
+from service.enums import ConsentGiver, InstitutionKind, PersonRole
 
 
 @strawberry.type
@@ -63,6 +63,8 @@ class DirectoryMutations:
                 kecamatan_id=decode_id(input.kecamatan_id, "Kecamatan", "kecamatanId"),
                 desa_id=decode_id(input.desa_id, "Desa", "desaId"),
                 nik=given(input.nik), birth_date=given(input.birth_date), phone=given(input.phone),
+                role=PersonRole(input.role) if given(input.role) else None,
+                consent_given_by=ConsentGiver(input.consent_given_by) if given(input.consent_given_by) else None,
             )
 
         row, errors = await run_mutation(info, call)

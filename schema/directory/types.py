@@ -9,11 +9,22 @@ import strawberry
 from schema.ids import encode_id
 from schema.node import Node
 from schema.regions.types import DesaType, KecamatanType, load_desa, load_kecamatan
-from service import directory
-from service.enums import InstitutionKind
+from service import directory, persons
+from service.enums import ConsentGiver, InstitutionKind, PersonRole
 from service.models import Category, Institution, Person
 
 InstitutionKindEnum = strawberry.enum(InstitutionKind, name="InstitutionKind")
+PersonRoleEnum = strawberry.enum(
+    PersonRole, name="PersonRole",
+    description="How drafts speak of a person: SISWA a pupil (SD to SMA/SMK, MI to MA), MAHASISWA a university "
+    "student, GURU a teacher or lecturer, PEGAWAI staff of an institution, ATLET an athlete competing for a club "
+    "or the regency, WARGA a resident competing on their own, LAINNYA anyone else.",
+)
+ConsentGiverEnum = strawberry.enum(
+    ConsentGiver, name="ConsentGiver",
+    description="Who agreed to publishing the name: SELF the person, GUARDIAN a parent or guardian of a minor. "
+    + persons.GUARDIAN_CONSENT_TEXT,
+)
 
 
 @strawberry.type(name="Category", description="A field of achievement; a tree of two levels.")
@@ -109,10 +120,28 @@ class PersonType(Node):
         inst = await info.context.loaders.institution_by_id.load(iid)
         return inst.path if inst else None
 
+    @strawberry.field(description="How drafts speak of the person.")
+    def role(self) -> PersonRoleEnum:
+        return PersonRole(self._row.role)
+
+    @strawberry.field(description="Under 18 today; true when the birth date is unknown and role is SISWA.")
+    def is_minor(self) -> bool:
+        return persons.is_minor(self._row)
+
+    @strawberry.field(description="Who agreed to publishing the name; null while publicationConsent is false. "
+                      + persons.GUARDIAN_CONSENT_TEXT)
+    def consent_given_by(self) -> ConsentGiverEnum | None:
+        giver = self._row.consent_given_by if self._row.publication_consent else None
+        return ConsentGiver(giver) if giver else None
+
+    @strawberry.field(description="When the consent (or its withdrawal) was recorded.")
+    def consent_recorded_at(self) -> dt.datetime | None:
+        return self._row.consent_recorded_at
+
     @strawberry.field
     def name(self, info: strawberry.Info) -> str:
         actor = info.context.actor
-        if self._row.publication_consent or (actor is not None and actor.is_staff):
+        if persons.name_is_public(self._row) or (actor is not None and actor.can_see_everything):
             return self._row.name
         if actor is None:
             # Nobody without an account sees a name without consent: no need to look up the institution.

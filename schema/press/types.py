@@ -130,7 +130,7 @@ class PressReleaseType(Node):
     @strawberry.field(description="Earlier texts, newest first; staff only (others get an empty list).")
     async def revisions(self, info: strawberry.Info) -> list[PressReleaseRevisionType]:
         actor = info.context.actor
-        if actor is None or not actor.is_staff:
+        if actor is None or not actor.can_see_everything:
             return []
         rows = await info.context.loaders.revisions_by_press_release_id.load(self._row.id)
         return [PressReleaseRevisionType(version=r.version, title=r.title, created_at=r.created_at, _row=r) for r in rows]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from service.achievement_rules import EARLIEST_DATE, MAX_PERSONS  # noqa: F401 - EARLIEST_DATE re-exported
 from service.enums import (
     AchievementLevel,
     AchievementRank,
@@ -19,9 +19,8 @@ DUPLICATE_CHUNK = 5000
 MAX_PROBLEMS = 1000
 # A bound on work, not on memory: a small compressed file can hold very many rows.
 MAX_ROWS = 100_000
-MAX_PERSONS_PER_ROW = 200
+MAX_PERSONS_PER_ROW = MAX_PERSONS
 MAX_URLS_PER_ROW = 20
-EARLIEST_DATE = dt.date(1945, 8, 17)
 DATA_SHEET = "Prestasi"
 
 

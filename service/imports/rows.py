@@ -11,11 +11,8 @@ from typing import IO, Any, NamedTuple
 
 from rapidfuzz import process
 
-from service.enums import (
-    LEVEL_ORDER,
-    AchievementRank,
-    AchieverKind,
-)
+from service.achievement_rules import check_achievement
+from service.enums import LEVEL_ORDER, AchieverKind
 from service.errors import UserErrorCode, UserInputError
 from service.imports.columns import (
     _LEVEL_BY_KEY,
@@ -25,7 +22,6 @@ from service.imports.columns import (
     _YES,
     BATCH_ROWS,
     COLUMNS,
-    EARLIEST_DATE,
     HEADER_ALIASES,
     LEVEL_LABELS,
     MAX_PERSONS_PER_ROW,
@@ -117,6 +113,8 @@ class ParsedRow(NamedTuple):
 # (key, required, limit) of every text cell a row is read for; the date is parsed on its own.
 _TEXT_COLUMNS = tuple((c.key, c.required, c.limit) for c in COLUMNS if c.key != "date")
 _LEVEL_CHOICES = list(LEVEL_LABELS.values())
+# The import column each rule of check_achievement is about.
+_BREACH_COLUMN = {"date": "date", "rank_label": "rank_label", "persons": "persons"}
 _RANK_CHOICES = list(RANK_LABELS.values())
 
 
@@ -152,9 +150,6 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
         rank, msg = _choose(text["rank"], _RANK_BY_KEY, _RANK_CHOICES)
         if msg:
             report.add(_problem(number, "rank", UserErrorCode.INVALID, msg))
-    if rank == AchievementRank.PENGHARGAAN and not text["rank_label"]:
-        report.add(_problem(number, "rank_label", UserErrorCode.REQUIRED,
-                            "untuk penghargaan, isi sebutannya (misalnya 'Predikat Madya' atau 'Opini WTP')."))
     category = None
     if text["category"]:
         category, msg = _choose(text["category"], refs.categories, refs.category_labels)
@@ -170,13 +165,11 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
         if date is None:
             report.add(_problem(number, "date", UserErrorCode.INVALID,
                                 f"'{str(raw_date)[:40]}' bukan tanggal; tulis seperti 12/10/2026."))
-        elif date > refs.today:
-            report.add(_problem(number, "date", UserErrorCode.INVALID, "tanggal prestasi tidak boleh di masa depan."))
-            date = None
-        elif date < EARLIEST_DATE:
-            report.add(_problem(number, "date", UserErrorCode.INVALID,
-                                "tanggal tidak masuk akal; periksa kembali tahunnya."))
-            date = None
+    names = list(dict.fromkeys(_split_names(text["persons"]))) if text["persons"] else []
+    # The rules the create mutation checks too (service.achievement_rules), worded for a sheet cell.
+    for breach in check_achievement(today=refs.today, date=date, rank=rank, rank_label=text["rank_label"],
+                                    person_count=len(names)):
+        report.add(_problem(number, _BREACH_COLUMN[breach.subject], breach.code, breach.row_message))
 
     kecamatan_id = desa_id = None
     if text["kecamatan"]:
@@ -215,14 +208,8 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
         elif k not in _NO:
             report.add(_problem(number, "consent", UserErrorCode.INVALID,
                                 f"'{text['consent'][:30]}' tidak dikenal; isi Ya atau Tidak."))
-    names: list[str] = []
-    if text["persons"]:
-        names = list(dict.fromkeys(_split_names(text["persons"])))
-        if len(names) > MAX_PERSONS_PER_ROW:
-            report.add(_problem(number, "persons", UserErrorCode.TOO_LARGE,
-                                f"paling banyak {MAX_PERSONS_PER_ROW} nama dalam satu baris."))
-        elif any(len(n) > 200 for n in names):
-            report.add(_problem(number, "persons", UserErrorCode.INVALID, "nama terlalu panjang (maksimal 200 karakter)."))
+    if len(names) <= MAX_PERSONS_PER_ROW and any(len(n) > 200 for n in names):
+        report.add(_problem(number, "persons", UserErrorCode.INVALID, "nama terlalu panjang (maksimal 200 karakter)."))
     urls: list[str] = []
     if text["evidence_urls"]:
         for url in re.split(r"[\s;,]+", text["evidence_urls"]):

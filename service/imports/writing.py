@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from service import audit, duplicates
-from service.achievements import now
+from service.clock import now
 from service.config import get_settings
 from service.db import dialect, sql
 from service.directory import can_act_for

@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_achievement_person_person')]
+    dependencies = [('models', '0006_personal_data')]
 
     initial = False
 

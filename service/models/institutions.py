@@ -3,7 +3,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from service.enums import InstitutionKind
+from service.enums import ConsentGiver, InstitutionKind, PersonRole
 
 
 class Institution(Model):
@@ -34,12 +34,19 @@ class Person(Model):
     )
     kecamatan = fields.ForeignKeyField("models.Kecamatan", related_name="persons", null=True, on_delete=fields.RESTRICT)
     desa = fields.ForeignKeyField("models.Desa", related_name="persons", null=True, on_delete=fields.RESTRICT)
+    # db_default: existing rows get a value when the column is added (migration 0006 then sets each).
+    role = fields.CharEnumField(PersonRole, max_length=12, default=PersonRole.WARGA, db_default=PersonRole.WARGA)
     publication_consent = fields.BooleanField(default=False)
+    # Who agreed and when (null while publication_consent is false); a minor needs GUARDIAN.
+    consent_given_by = fields.CharEnumField(ConsentGiver, max_length=8, null=True)
+    consent_recorded_at = fields.DatetimeField(null=True)
     # Personal data (UU 27/2022): never exposed to the public or to other institutions.
     nik = fields.CharField(max_length=16, null=True)
     birth_date = fields.DateField(null=True)
     phone = fields.CharField(max_length=32, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Set when the person's data was erased on request: the row stays so that achievements stay counted.
+    erased_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "person"

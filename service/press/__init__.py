@@ -6,6 +6,7 @@ from service.models import PressRelease
 from service.press.lifecycle import (
     ReleaseEdit,
     RoundupFilter,
+    archive_published_releases,
     draft_many_on_verification,
     draft_on_verification,
     flag_releases,
@@ -18,7 +19,7 @@ from service.press.lifecycle import (
 from service.security import Actor
 
 __all__ = [
-    "ReleaseEdit", "RoundupFilter", "draft_many_on_verification", "draft_on_verification", "flag_releases", "generate_press_release",
+    "ReleaseEdit", "RoundupFilter", "archive_published_releases", "draft_many_on_verification", "draft_on_verification", "flag_releases", "generate_press_release",
     "generate_roundup", "render_body", "revisions_of", "set_press_release_status", "update_press_release",
     "visible_releases",
 ]
@@ -32,7 +33,7 @@ def visible_releases(actor: Actor | None):
     from service.models import Achievement, Institution
 
     qs = PressRelease.all()
-    if actor is not None and actor.is_staff:
+    if actor is not None and actor.can_see_everything:
         return qs
     published = Q(status=PressReleaseStatus.PUBLISHED)
     if actor is not None and actor.institution_path:

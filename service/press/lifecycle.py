@@ -15,10 +15,12 @@ from tortoise.transactions import in_transaction
 
 from service import audit
 from service.accounts import valid_initials
+from service.clock import now
 from service.config import get_settings
+from service import persons as persons_rules
 from service.db import execute
 from service.directory import category_with_descendants
-from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus, Role
+from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus
 from service.errors import Forbidden, Problems, UserErrorCode, UserInputError
 from service.models import (
     Achievement,
@@ -73,20 +75,16 @@ BYLINE = re.compile(r"\(([A-Z]{2,4})/Kominfo\)")
 AUDIT_FIELDS = ["achievement_id", "title", "status", "version", "template", "needs_review_reason", "published_at"]
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _require_editor(actor: Actor | None) -> None:
-    if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
+    if actor is None or not actor.can_edit_press:
         raise Forbidden("Hanya editor IKP atau administrator yang dapat mengelola rilis berita.")
 
 
 # --- facts from the database --------------------------------------------------------------------
 
 
-# Person.role arrives with the personal-data work; until then the story uses each person's default role.
-_PERSON_FIELDS = ("id", "name", "publication_consent", *(("role",) if "role" in Person._meta.fields_map else ()))
+# The birth date is read only to decide whether a minor's name may be printed on the achievement's date.
+_PERSON_FIELDS = ("id", "name", "publication_consent", "role", "consent_given_by", "birth_date", "erased_at")
 
 
 async def facts_for(
@@ -115,7 +113,7 @@ async def facts_for(
     links = await AchievementPerson.filter(achievement_id__in=ids).using_db(conn).order_by("id").values_list(
         "achievement_id", "person_id"
     )
-    # Only the name and the consent flag leave the database: NIK, birth date and phone never reach a template.
+    # Only the name, the role and whether the name is public reach a template: NIK, birth date and phone never do.
     persons = {
         row[0]: row[1:] for row in await Person.filter(
             id__in={pid for _, pid in links}
@@ -123,13 +121,16 @@ async def facts_for(
     } if links else {}
     by_achievement: dict[int, list[PersonFacts]] = defaultdict(list)
     person_links: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+    dates = {a.id: a.date for a in achievements}
     for aid, pid in links:
         if pid in persons:
-            name, consent, *role = persons[pid]
-            by_achievement[aid].append(PersonFacts(
-                name=name, consent=bool(consent), role=str(getattr(role[0], "value", role[0])) if role and role[0] else None,
-            ))
-            person_links[aid].append((pid, name, bool(consent)))
+            name, consent, role, giver, birth_date, erased_at = persons[pid]
+            role_value = str(getattr(role, "value", role)) if role else None
+            public = erased_at is None and persons_rules.consent_values_public(
+                bool(consent), str(getattr(giver, "value", giver)) if giver else None, birth_date, role_value,
+                dates[aid])
+            by_achievement[aid].append(PersonFacts(name=name, consent=public, role=role_value))
+            person_links[aid].append((pid, name, public))
     context: dict[int, tuple[str, ...]] = {}
     if with_context:
         context = await history_for(achievements, person_links, {
@@ -169,7 +170,7 @@ async def facts_for(
 async def editor_initials(actor: Actor | None, conn: Any = None) -> str:
     """The byline: the acting editor's initials, else the desk's (JUARA_PRESS_INITIALS); never 'XX'."""
     desk = get_settings().press_initials
-    if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
+    if actor is None or not actor.can_edit_press:
         return desk
     user = await User.filter(id=actor.user_id).using_db(conn).first()
     initials = user.initials if user else ""
@@ -242,6 +243,26 @@ async def generate_press_release(actor: Actor, achievement_id: int, template: st
         facts = (await facts_for([achievement], conn))[0]
         draft = render_draft(facts, requested, await editor_initials(actor, conn))
         return await _create(actor, draft, conn, achievement_id=achievement.id, action="press_release.generate")
+
+
+async def archive_published_releases(achievement_id: int, reason: str, conn: Any, actor: Actor | None = None) -> int:
+    """A withdrawn verification: every PUBLISHED release of the achievement is ARCHIVED (no longer public) and
+    flagged, with an audit event each, in the caller's transaction."""
+    published = await PressRelease.filter(
+        achievement_id=achievement_id, status=PressReleaseStatus.PUBLISHED
+    ).using_db(conn)
+    for release in published:
+        before = audit.snapshot(release, AUDIT_FIELDS)
+        await PressRelease.filter(id=release.id).using_db(conn).update(
+            status=PressReleaseStatus.ARCHIVED, needs_review_reason=reason[:300], updated_at=now(),
+            version=release.version + 1,
+        )
+        updated = await PressRelease.get(id=release.id).using_db(conn)
+        await audit.record(
+            actor, "press_release.archive_on_withdrawal", "PressRelease", release.id,
+            before=before, after=audit.snapshot(updated, AUDIT_FIELDS), connection=conn,
+        )
+    return len(published)
 
 
 async def flag_releases(achievement_id: int, reason: str, conn: Any) -> int:

@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from service import audit
 from service.config import get_settings
 from service.db import execute
-from service.enums import PressReleaseStatus, QuoteRequestStatus, Role
+from service.enums import PressReleaseStatus, QuoteRequestStatus
 from service.errors import Forbidden, Problems, UserErrorCode, UserInputError
 from service.models import PressRelease, PressReleaseRevision, QuoteRequest
 from service.security import Actor
@@ -56,7 +56,7 @@ class IssuedQuoteRequest:
 
 
 def _require_editor(actor: Actor | None) -> None:
-    if actor is None or actor.role not in (Role.EDITOR, Role.ADMIN):
+    if actor is None or not actor.can_edit_press:
         raise Forbidden("Hanya editor IKP atau administrator yang dapat meminta kutipan.")
 
 

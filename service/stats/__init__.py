@@ -42,6 +42,6 @@ from service.stats.tables import (  # noqa: F401
     MONTH_LABEL,
     YEARLY,
     PointsTable,
-    points_of,
+    points,
     points_table,
 )

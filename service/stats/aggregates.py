@@ -27,10 +27,12 @@ from service.stats.tables import (
     DAILY,
     MAX_BASE,
     MAX_FACTOR,
+    POINTS_EACH,
     YEARLY,
     PointsTable,
     _date_param,
     _plain_table,
+    points_join,
     points_table,
 )
 
@@ -44,7 +46,7 @@ async def update_points_table(
     rank_items: list[tuple[AchievementRank, int]] | None,
 ) -> PointsTable:
     """Change bases and/or factors (ADMIN); what is not given stays. Applies to all stats from then on."""
-    if not actor.is_admin:
+    if not actor.can_manage:
         raise Forbidden("Hanya administrator yang dapat mengubah tabel poin.")
     problems = Problems()
     levels = dict(level_items or [])
@@ -141,8 +143,8 @@ async def _bump_yearly(conn: Any, daily_key: tuple, delta: int) -> None:
     _, year, _, status, level, rank, _, root, kec, _, _ = daily_key
     await conn.execute_query(sql(
         f"INSERT INTO {YEARLY} (year, status, level, category_root_id, kecamatan_id, count, points) "
-        "SELECT ?, ?, ?, ?, ?, ?, ? * COALESCE((pl.base * pr.factor) / 100, 0) "
-        "FROM (SELECT 1 AS one) x LEFT JOIN points_level pl ON pl.level = ? LEFT JOIN points_rank pr ON pr.rank = ? "
+        f"SELECT ?, ?, ?, ?, ?, ?, ? * {POINTS_EACH} "
+        f"FROM (SELECT 1 AS one) x{points_join('?', '?')} "
         "WHERE x.one = 1 "
         "ON CONFLICT (year, status, level, category_root_id, kecamatan_id) DO UPDATE SET "
         f"count = {YEARLY}.count + excluded.count, points = {YEARLY}.points + excluded.points"
@@ -159,8 +161,8 @@ async def _rebuild_yearly(conn: Any) -> None:
     await conn.execute_query(
         f"INSERT INTO {YEARLY} (year, status, level, category_root_id, kecamatan_id, count, points) "
         "SELECT d.year, d.status, d.level, d.category_root_id, d.kecamatan_id, SUM(d.count), "
-        "SUM(d.count * COALESCE((pl.base * pr.factor) / 100, 0)) "
-        f"FROM {DAILY} d LEFT JOIN points_level pl ON pl.level = d.level LEFT JOIN points_rank pr ON pr.rank = d.rank "
+        f"SUM(d.count * {POINTS_EACH}) "
+        f"FROM {DAILY} d{points_join('d.level', 'd.rank')} "
         "GROUP BY d.year, d.status, d.level, d.category_root_id, d.kecamatan_id"
     )
 
@@ -203,8 +205,7 @@ async def add_to_aggregates(achievement_ids: list[int], connection: Any) -> None
     await connection.execute_query(sql(
         f"INSERT INTO {YEARLY} (year, status, level, category_root_id, kecamatan_id, count, points) "
         f"SELECT {year}, a.status, a.level, a.category_root_id, {kec}, COUNT(*), "
-        "SUM(COALESCE((pl.base * pr.factor) / 100, 0)) FROM achievement a "
-        "LEFT JOIN points_level pl ON pl.level = a.level LEFT JOIN points_rank pr ON pr.rank = a.rank "
+        f"SUM({POINTS_EACH}) FROM achievement a{points_join('a.level', 'a.rank')} "
         f"WHERE {where} GROUP BY {year}, a.status, a.level, a.category_root_id, {kec} "
         "ON CONFLICT (year, status, level, category_root_id, kecamatan_id) DO UPDATE SET "
         f"count = {YEARLY}.count + excluded.count, points = {YEARLY}.points + excluded.points"

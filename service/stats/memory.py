@@ -19,7 +19,7 @@ from service.enums import (
     AchievementLevel,
 )
 from service.models import Category
-from service.stats.tables import _YEARLY_COLUMNS, DAILY, YEARLY, _date_param, _query
+from service.stats.tables import _YEARLY_COLUMNS, DAILY, YEARLY, _date_param, _query, points
 
 log = logging.getLogger("juara.stats")
 
@@ -181,8 +181,7 @@ class _Generation:
                 out[2].append(int(r[3]))
                 out[3].append(int(r[4]))
                 out[4].append(n)
-                # As the yearly table: floor(base * factor / 100) per achievement, 0 without a table row.
-                out[5].append(n * (base.get(level, 0) * factor.get(r[2], 0) // 100))
+                out[5].append(n * points(base.get(level), factor.get(r[2])))
             return out
 
         return await self._get("month", (status, year, month), load, _MONTH_LIMIT)

@@ -82,7 +82,7 @@ class InstitutionRow:
 def effective_status(actor: Actor | None, requested: AchievementStatus | None) -> AchievementStatus:
     """Stats count VERIFIED achievements; staff may ask for another status, anyone else is refused."""
     status = requested or AchievementStatus.VERIFIED
-    if status != AchievementStatus.VERIFIED and not (actor is not None and actor.is_staff):
+    if status != AchievementStatus.VERIFIED and not (actor is not None and actor.can_see_everything):
         raise Forbidden("Statistik selain prestasi terverifikasi hanya untuk admin, verifikator dan editor.")
     return status
 

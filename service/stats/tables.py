@@ -54,11 +54,30 @@ def _date_param(value: dt.date) -> Any:
 
 
 
-# Points per aggregate row, from the tables in force: floor(base * factor / 100) per achievement.
-_POINTS_JOIN = (
-    " JOIN points_level pl ON pl.level = s.level JOIN points_rank pr ON pr.rank = s.rank"
-)
-_SUMS = "SUM(s.count) AS n, SUM(s.count * ((pl.base * pr.factor) / 100)) AS p"
+# --- the points formula: its one home ----------------------------------------------------------------
+# An achievement is worth base(level) times factor(rank) hundredths, rounded down; 0 when the level or the
+# rank has no row in the points tables, and it is counted either way. `points()` is the rule in Python,
+# `POINTS_EACH` with `points_join()` the same rule in SQL (the JOINs stay LEFT: an inner one would drop the
+# achievement's count along with its points).
+
+def points(base: int | None, factor: int | None) -> int:
+    """Points of one achievement from its base and factor (None: no row in the table, 0 points)."""
+    if base is None or factor is None:
+        return 0
+    return base * factor // 100
+
+
+POINTS_EACH = "COALESCE((pl.base * pr.factor) / 100, 0)"
+
+
+def points_join(level: str, rank: str) -> str:
+    """The LEFT JOINs that give `POINTS_EACH` its `pl` and `pr` for the level and rank expressions given."""
+    return f" LEFT JOIN points_level pl ON pl.level = {level} LEFT JOIN points_rank pr ON pr.rank = {rank}"
+
+
+# Count and points of aggregate rows `s` (each row counts `s.count` achievements).
+_POINTS_JOIN = points_join("s.level", "s.rank")
+_SUMS = f"SUM(s.count) AS n, SUM(s.count * {POINTS_EACH}) AS p"
 
 
 async def _query(query: str, params: list[Any]) -> list[dict]:
@@ -85,10 +104,6 @@ async def points_table(connection: Any = None) -> PointsTable:
         levels=[(lv, base.get(lv, 0)) for lv in LEVEL_ORDER],
         ranks=[(rk, factor.get(rk, 0)) for rk in RANK_ORDER],
     )
-
-
-def points_of(table: PointsTable, level: AchievementLevel, rank: AchievementRank) -> int:
-    return dict(table.levels)[level] * dict(table.ranks)[rank] // 100
 
 
 def _plain_table(table: PointsTable) -> dict[str, dict[str, int]]:

@@ -1,0 +1,102 @@
+"""Migration 0006 on a copy of the demo data set written with the schema before it: roles from the
+institution's kind, existing consent as SELF for adults and GUARDIAN for minors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+
+import pytest
+
+from service import db as dbmod
+from service.persons import is_minor_on
+from tests.conftest import BACKEND, _create_pg_database, _drop_pg_database
+
+BACKENDS = ["sqlite"] + (["postgres"] if BACKEND == "postgres" else [])
+BEFORE = "models.0005_achievement_person_person"
+OLD_PERSON_COLUMNS = (
+    "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "nik", "birth_date",
+    "phone", "created_at",
+)
+
+
+async def _seed_pre_migration_demo(conn) -> tuple[dict[int, str], list[tuple]]:
+    """The demo planner's institutions and persons, inserted with the columns the old schema has."""
+    from service import demo
+    from service.models import Desa, Kecamatan
+
+    rng = random.Random(demo.DEFAULT_SEED if hasattr(demo, "DEFAULT_SEED") else 2026)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    kecamatan = await Kecamatan.all().order_by("code")
+    desa = await Desa.all().order_by("code")
+    kec_index = {k.id: int(k.code.rsplit(".", 1)[1]) for k in kecamatan}
+    plan = demo._plan_institutions(rng, kecamatan, desa, demo._Ids(1))
+    demo._plan_persons(rng, plan, demo._Ids(1), kec_index, now.date(), now)
+    writer = demo._Writer(conn, dbmod.dialect())
+    from service.models import Institution
+
+    await writer.insert(Institution, demo.INSTITUTION_COLUMNS, [
+        (i.id, i.name, i.kind.value, i.kecamatan_id, i.desa_id, i.parent.id if i.parent else None, i.path, now)
+        for i in plan.institutions
+    ])
+    old_rows = [row[: len(OLD_PERSON_COLUMNS)] for row in plan.persons]
+    marks = ", ".join("?" for _ in OLD_PERSON_COLUMNS)
+    await conn.execute_many(
+        dbmod.sql(f"INSERT INTO person ({', '.join(OLD_PERSON_COLUMNS)}) VALUES ({marks})"),  # noqa: S608
+        [list(r) for r in old_rows],
+    )
+    return {i.id: i.kind.value for i in plan.institutions}, old_rows
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_migration_moves_consent_and_roles_of_the_demo_data(db, tmp_path, backend):
+    from tortoise import Tortoise, connections
+    from tortoise.migrations.api import migrate
+
+    dropped = None
+    if backend == "postgres":
+        url, name = await _create_pg_database(os.environ["TEST_DATABASE_URL"])
+        dropped = (os.environ["TEST_DATABASE_URL"], name)
+    else:
+        url = f"sqlite://{tmp_path / 'demo-copy.sqlite3'}"
+    try:
+        await dbmod.close_db()
+        await migrate(config=dbmod.tortoise_config(url), target=BEFORE)
+        await Tortoise.init(config=dbmod.tortoise_config(url), _enable_global_fallback=True)
+        await dbmod.load_reference_data()
+        conn = connections.get("default")
+        kinds, old_rows = await _seed_pre_migration_demo(conn)
+        assert len(old_rows) > 1000
+        await dbmod.close_db()
+
+        await dbmod.run_migrations(url)
+        conn = connections.get("default")
+        rows = await conn.execute_query_dict(
+            "SELECT id, institution_id, publication_consent, birth_date, role, consent_given_by, "
+            "consent_recorded_at, created_at, name, nik FROM person ORDER BY id"
+        )
+        assert len(rows) == len(old_rows)
+        today = dt.date.today()
+        seen = {"SISWA": 0, "WARGA": 0, "SELF": 0, "GUARDIAN": 0}
+        for row, old in zip(rows, old_rows, strict=True):
+            assert row["id"] == old[0] and row["name"] == old[1]
+            expected_role = "SISWA" if kinds[row["institution_id"]] == "SEKOLAH" else "WARGA"
+            assert row["role"] == expected_role
+            seen[expected_role] += 1
+            birth = row["birth_date"]
+            if isinstance(birth, str):
+                birth = dt.date.fromisoformat(birth)
+            if bool(row["publication_consent"]):
+                minor = is_minor_on(birth, expected_role, today)
+                assert row["consent_given_by"] == ("GUARDIAN" if minor else "SELF"), row
+                assert row["consent_recorded_at"] is not None
+                seen[row["consent_given_by"]] += 1
+            else:
+                assert row["consent_given_by"] is None and row["consent_recorded_at"] is None
+        assert all(seen.values()), seen  # every case occurs in the demo data
+    finally:
+        await dbmod.close_db()
+        await dbmod.init_db(db)
+        if dropped:
+            await _drop_pg_database(*dropped)

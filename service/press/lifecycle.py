@@ -14,10 +14,10 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from service import audit
+from service import persons as persons_rules
 from service.accounts import valid_initials
 from service.clock import now
 from service.config import get_settings
-from service import persons as persons_rules
 from service.db import execute
 from service.directory import category_with_descendants
 from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus

@@ -234,7 +234,7 @@ def test_environment_is_sandboxed_strict_cached_and_escapes_html():
     assert env.autoescape("perorangan.md.j2") is False
     with pytest.raises(jinja2.UndefinedError):
         context = render.build_context(_base(), 1)
-        del context["organizer"]
+        del context["s"]
         env.get_template("institusi.md.j2").render(context)
     with pytest.raises(jinja2.exceptions.SecurityError):
         env.from_string("{{ x.__class__.__mro__ }}").render(x=1)

@@ -144,9 +144,14 @@ def _initials(words: list[str]) -> str:
     return "".join(w[0] for w in words if w and w[0].isalnum()).lower()
 
 
+_UNITS = frozenset({"kg", "g", "m", "km", "cm"})
+
+
 def _is_kept_case(word: str) -> bool:
-    """Acronyms, single letters ('Kelas D'), roman numerals and numbers keep their case mid-sentence."""
+    """Acronyms, single letters ('Kelas D'), roman numerals, units and numbers keep their case mid-sentence."""
     bare = word.strip(".,()")
+    if bare in _UNITS:
+        return True
     return (len(bare) > 1 and bare.isupper()) or len(bare) == 1 or any(ch.isdigit() for ch in bare) or (
         bare.upper() == bare and bare.isalpha())
 
@@ -163,6 +168,9 @@ def title_detail(title: str, event_name: str, rank_label: str | None = None) -> 
     if rank_label:
         rest = re.sub(re.escape(rank_label), " ", rest, flags=re.IGNORECASE)
     rest = re.sub(re.escape(event_name), " ", rest, flags=re.IGNORECASE)
+    bare_event = re.sub(r"\s*\([^)]*\)", "", event_name).strip()  # "Olimpiade Sains Nasional (OSN)"
+    if bare_event:
+        rest = re.sub(re.escape(bare_event), " ", rest, flags=re.IGNORECASE)
     for acronym in re.findall(r"\(([^)]+)\)", event_name):
         rest = re.sub(rf"\b{re.escape(acronym)}\b", " ", rest, flags=re.IGNORECASE)
     rest = _LEVEL_TAIL.sub(" ", rest)
@@ -363,11 +371,12 @@ _VERBS = {
     "award": ("meraih", "menerima", "dianugerahi", "berhasil meraih"),
     "finalis": ("berhasil menjadi", "lolos sebagai", "tampil sebagai"),
 }
+# Four distinct verbs each, so the variants of one achievement never share a headline.
 _HEADLINE_VERBS = {
-    "juara": ("Raih", "Sabet", "Raih", "Juarai"),
-    "medal": ("Raih", "Sabet", "Boyong", "Raih"),
-    "award": ("Raih", "Terima", "Raih", "Sabet"),
-    "finalis": ("Jadi", "Lolos Jadi", "Jadi", "Tembus"),
+    "juara": ("Raih", "Sabet", "Gondol", "Bawa Pulang"),
+    "medal": ("Raih", "Sabet", "Boyong", "Persembahkan"),
+    "award": ("Raih", "Terima", "Sabet", "Dianugerahi"),
+    "finalis": ("Jadi", "Lolos Jadi", "Tembus Jadi", "Melaju sebagai"),
 }
 
 
@@ -433,6 +442,13 @@ def _detail_slot(root_slug: str, rank: AchievementRank) -> str:
     return _DETAIL_SLOTS.get(root_slug, "[[ jumlah peserta dan persiapan yang dilakukan ]]")
 
 
+def plain_name(name: str) -> str:
+    """A name without academic titles and degrees, for a headline: 'Drs. Bambang Sutrisno, M.Pd.' -> 'Bambang
+    Sutrisno'."""
+    words = [w for w in name.split(",")[0].split() if not lang._is_title(w)]
+    return " ".join(words) or name
+
+
 def first_name(name: str) -> str:
     """The house's second mention of a person: the first name that is not a title ('Rina')."""
     words = [w for w in name.split(",")[0].split() if not lang._is_title(w)]
@@ -461,11 +477,15 @@ def _headline(subject: str, verb: str, prize_words: str, detail: str, event: str
         options = [f"{subject} {verb} {prize_words}"]
     else:
         what = f"{prize_words} {detail_cased}".strip()
-        # The event joins the detail only as its short acronym: "Juara 1 Lomba Robotik Kompetisi Robotik
-        # Pelajar" stacks nouns; "Juara 1 Lomba Paduan Suara FLS2N" does not.
-        with_event = not detail or (event != full_event)
+        # The event joins the detail only when short: "Juara 1 Lomba Robotik Kompetisi Robotik Pelajar"
+        # stacks nouns; "Juara 1 Lomba Paduan Suara FLS2N" does not. A "Bidang …" detail follows the event.
+        with_event = not detail or event != full_event or len(event) <= 20
+        if detail.lower().startswith(("bidang", "kategori", "kelas", "nomor")):
+            with_event_what = f"{prize_words} {event} {detail_cased}"
+        else:
+            with_event_what = f"{what} {event}"
         options = [
-            *([f"{subject} {verb} {what} {event}{level_word}", f"{subject} {verb} {what} {event}"]
+            *([f"{subject} {verb} {with_event_what}{level_word}", f"{subject} {verb} {with_event_what}"]
               if with_event else []),
             f"{subject} {verb} {what}{level_word}",
             f"{subject} {verb} {what}",
@@ -507,7 +527,7 @@ def build_story(facts, variant: int, byline: str) -> Story:  # noqa: ANN001 - Ac
             who_plain = f"{named[0]}, {described}"
             who = f"{who_plain},"
             later = first_name(named[0])
-            headline_subject = named[0]
+            headline_subject = plain_name(named[0])
         else:
             who_plain = who = f"seorang {described}"
             later = f"{ROLE_NOUN.get(role, 'perwakilan')} tersebut"
@@ -530,7 +550,7 @@ def build_story(facts, variant: int, byline: str) -> Story:  # noqa: ANN001 - Ac
         members = None
     verbs = _VERBS[kind]
     verb = verbs[pick % len(verbs)]
-    headline_verb = _HEADLINE_VERBS[kind][pick % len(_HEADLINE_VERBS[kind])]
+    headline_verb = _HEADLINE_VERBS[kind][(pick + variant - 1) % len(_HEADLINE_VERBS[kind])]
     headline_prize = headline_rank_words(facts.rank, facts.rank_label, facts.title)
     if kind == "finalis":
         headline_prize = "Finalis"

@@ -221,7 +221,7 @@ def says_level(event_name: str, level: AchievementLevel) -> bool:
 
 
 def level_lead(level: AchievementLevel, event_name: str, organizer: str, kecamatan: str | None,
-               desa: str | None) -> str:
+               desa: str | None, institution: str = "") -> str:
     """'tingkat Provinsi Jawa Tengah', or the short 'tingkat provinsi' when the organiser names the region
     (no 'Provinsi Jawa Tengah … Provinsi Jawa Tengah'), or '' when the event name says it."""
     if says_level(event_name, level):
@@ -233,7 +233,12 @@ def level_lead(level: AchievementLevel, event_name: str, organizer: str, kecamat
         return "tingkat kecamatan"
     if level == AchievementLevel.DESA and desa and desa.lower() in organizer.lower():
         return "tingkat desa"
-    return lang.level_phrase(level, kecamatan, desa)
+    phrase = lang.level_phrase(level, kecamatan, desa)
+    # "Pemerintah Desa Karangjambu … tingkat Desa Karangjambu": the place is said by the name already.
+    place = phrase.removeprefix("tingkat ")
+    if place != phrase and institution and place.lower() in institution.lower():
+        return f"tingkat {level.value.lower()}"
+    return phrase
 
 
 # --- the description ---------------------------------------------------------------------------
@@ -509,7 +514,8 @@ def build_story(facts, variant: int, byline: str) -> Story:  # noqa: ANN001 - Ac
     detail = "" if facts.rank == AchievementRank.PENGHARGAAN else title_detail(
         facts.title, facts.event_name, facts.rank_label)
     prize = _prize(facts.rank, facts.rank_label, facts.title, detail, sport)
-    level = level_lead(facts.level, facts.event_name, facts.organizer, facts.kecamatan, facts.desa)
+    level = level_lead(facts.level, facts.event_name, facts.organizer, facts.kecamatan, facts.desa,
+                       facts.institution_name)
     event = f"{facts.event_name} {level}" if level else facts.event_name
     place, online = place_phrase(facts.location)
     where = place or "di [[ tempat kegiatan ]]"

@@ -89,7 +89,8 @@ _BAD = [
     ("template syntax", re.compile(r"\{\{|\}\}|\{%|%\}")),
     ("doubled space", re.compile(r"[^\s] {2,}")),
     ("space before punctuation", re.compile(r" [,.;:!?)]")),
-    ("doubled punctuation", re.compile(r"[,.]{2}(?!\.)|,\.|\.,")),
+    # A degree before the apposition's comma is house style ("Drs. Bambang Sutrisno, M.Pd., guru …").
+    ("doubled punctuation", re.compile(r",,|\.\.(?!\.)|,\.|(?<!\.[A-Z][a-z])\.,")),
     ("empty parentheses", re.compile(r"\(\s*\)")),
 ]
 

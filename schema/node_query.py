@@ -53,7 +53,7 @@ async def resolve_node(info: strawberry.Info, global_id: str) -> Node | None:
         from schema.press.types import QuoteRequestType
         from service.models import QuoteRequest
 
-        if actor is None or not actor.is_staff:
+        if actor is None or not actor.can_see_everything:
             return None
         quote_request = await QuoteRequest.filter(id=pk).first()
         return QuoteRequestType.from_row(quote_request) if quote_request else None

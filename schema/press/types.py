@@ -139,7 +139,7 @@ class PressReleaseType(Node):
                       "(others get an empty list).")
     async def quote_requests(self, info: strawberry.Info) -> list[QuoteRequestType]:
         actor = info.context.actor
-        if actor is None or not actor.is_staff:
+        if actor is None or not actor.can_see_everything:
             return []
         rows = await info.context.loaders.quote_requests_by_press_release_id.load(self._row.id)
         return [QuoteRequestType.from_row(r) for r in rows]

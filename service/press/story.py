@@ -489,12 +489,16 @@ def _headline(subject: str, verb: str, prize_words: str, detail: str, event: str
             with_event_what = f"{prize_words} {event} {detail_cased}"
         else:
             with_event_what = f"{what} {event}"
+        bare_event = re.sub(r"\s+(19|20)\d\d$", "", event)  # the year can go from a headline
+        bare_what = with_event_what.replace(event, bare_event)
         options = [
-            *([f"{subject} {verb} {with_event_what}{level_word}", f"{subject} {verb} {with_event_what}"]
-              if with_event else []),
-            f"{subject} {verb} {what}{level_word}",
-            f"{subject} {verb} {what}",
+            *([f"{subject} {verb} {with_event_what}{level_word}", f"{subject} {verb} {with_event_what}",
+               f"{subject} {verb} {bare_what}"] if with_event else []),
+            *([f"{subject} {verb} {what}{level_word}", f"{subject} {verb} {what}"] if detail else []),
         ]
+        # Without a detail the event is what was won: better a long headline than one that says nothing.
+        fallback = f"{subject} {verb} {what}" if detail else f"{subject} {verb} {bare_what}"
+        options.append(fallback)
     for option in options:
         if len(option) <= 90 and not doubled_ngrams(option):
             return option

@@ -64,6 +64,17 @@ class Loaders:
         self.achievement_by_id = DataLoader(lambda keys: _by_id(Achievement, keys))
         # Checks visibility itself: None for what the caller may not see (e.g. a release's achievement).
         self.visible_achievement_by_id = DataLoader(self._visible_achievements)
+        # Reads of NIK, birth date or phone: one audit event per person and request, with the fields read.
+        self.personal_data_read = DataLoader(self._personal_data_read, cache=True)
+
+    async def _personal_data_read(self, keys: Sequence[tuple[int, str]]) -> list[bool]:
+        from service.persons import record_personal_data_reads
+
+        fields: dict[int, list[str]] = defaultdict(list)
+        for pid, name in keys:
+            fields[pid].append(name)
+        await record_personal_data_reads(self.actor, fields, via="api")
+        return [True for _ in keys]
 
     async def _persons_by_achievement(self, keys: Sequence[int]) -> list[list[Person]]:
         links = await AchievementPerson.filter(achievement_id__in=list(set(keys))).order_by("id").values_list(

@@ -42,6 +42,8 @@ FIELD_CAPABILITY: dict[str, Capability | None] = {
     "Mutation.createInstitution": MANAGE,
     "Mutation.createCategory": MANAGE,
     "Mutation.createPerson": CONTRIBUTE,
+    "Mutation.updatePerson": CONTRIBUTE,
+    "Mutation.erasePerson": MANAGE,
     "Mutation.createAchievement": CONTRIBUTE,
     "Mutation.updateAchievement": CONTRIBUTE,
     "Mutation.submitAchievement": CONTRIBUTE,

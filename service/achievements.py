@@ -190,12 +190,35 @@ async def _validate(
 ) -> tuple[dict[str, Any], list[int] | None, list[str] | None]:
     """Check the input against every rule; returns the column values to write, persons and evidence URLs."""
     problems = Problems()
-    creating = current is None
-    p = data.present if not creating else {
+    p = data.present if current is not None else {
         "title", "event_name", "organizer", "level", "rank", "rank_label", "category_id", "date", "location",
         "description", "institution_id", "person_ids", "kecamatan_id", "desa_id", "evidence_urls",
     }
     values: dict[str, Any] = {}
+    _check_texts(problems, data, p, values)
+    given_persons, broken = _check_choices_and_rules(problems, data, p, current, values)
+    if "category_id" in p:
+        await _check_category(problems, data, values)
+    institution = await _check_institution(problems, actor, data, p, current, values)
+    if institution is not None and ("kecamatan_id" in p or "desa_id" in p or "institution_id" in p):
+        await _check_region(problems, data, p, current, institution, values)
+    person_ids = None
+    if "person_ids" in p or ("institution_id" in p and current is not None):
+        person_ids = given_persons if given_persons is not None else [
+            pid for pid in await AchievementPerson.filter(achievement_id=current.id).values_list("person_id", flat=True)  # type: ignore[union-attr]
+        ]
+        if person_ids and "persons" not in broken:
+            await _check_persons(problems, actor, person_ids, institution)
+        if "person_ids" in p:
+            values["achiever_kind"] = AchieverKind.PERSON if person_ids else AchieverKind.INSTITUTION
+    urls = None
+    if "evidence_urls" in p and data.evidence_urls is not None:
+        urls = _check_urls(problems, data.evidence_urls)
+    problems.raise_if_any()
+    return values, person_ids, urls
+
+
+def _check_texts(problems: Problems, data: AchievementData, p: set[str], values: dict[str, Any]) -> None:
     for key, label, limit in (
         ("title", "Judul prestasi", 300), ("event_name", "Nama kegiatan/lomba", 300),
         ("organizer", "Penyelenggara", 300),
@@ -210,6 +233,13 @@ async def _validate(
     ):
         if key in p:
             values[key] = optional_text(problems, _field(key), label, getattr(data, key), limit, multiline)
+
+
+def _check_choices_and_rules(
+    problems: Problems, data: AchievementData, p: set[str], current: Achievement | None, values: dict[str, Any]
+) -> tuple[list[int] | None, set[str]]:
+    """Level, rank and date, and the rules the import checks too; returns the persons given (deduplicated)
+    and the subjects of the rules broken."""
     if "level" in p:
         if data.level is None:
             problems.add("level", UserErrorCode.REQUIRED, "Tingkat prestasi wajib dipilih.")
@@ -238,15 +268,24 @@ async def _validate(
             problems.add("date", UserErrorCode.REQUIRED, "Tanggal prestasi wajib diisi.")
         elif "date" not in broken:
             values["date"] = data.date
-    if "category_id" in p:
-        category = await Category.filter(id=data.category_id).first() if data.category_id is not None else None
-        if category is None:
-            problems.add("categoryId", UserErrorCode.NOT_FOUND if data.category_id else UserErrorCode.REQUIRED,
-                         "Kategori tidak ditemukan; pilih salah satu kategori yang tersedia.")
-        else:
-            values["category_id"] = category.id
-            values["category_root_id"] = category.parent_id or category.id  # type: ignore[attr-defined]
+    return given_persons, broken
 
+
+async def _check_category(problems: Problems, data: AchievementData, values: dict[str, Any]) -> None:
+    category = await Category.filter(id=data.category_id).first() if data.category_id is not None else None
+    if category is None:
+        problems.add("categoryId", UserErrorCode.NOT_FOUND if data.category_id else UserErrorCode.REQUIRED,
+                     "Kategori tidak ditemukan; pilih salah satu kategori yang tersedia.")
+    else:
+        values["category_id"] = category.id
+        values["category_root_id"] = category.parent_id or category.id  # type: ignore[attr-defined]
+
+
+async def _check_institution(
+    problems: Problems, actor: Actor, data: AchievementData, p: set[str], current: Achievement | None,
+    values: dict[str, Any],
+) -> Institution | None:
+    """The owning institution: the one given (in the actor's scope) or the current one."""
     institution = None
     if "institution_id" in p:
         institution = await Institution.filter(id=data.institution_id).first() if data.institution_id else None
@@ -261,55 +300,54 @@ async def _validate(
             values["institution_kind"] = institution.kind
     elif current is not None:
         institution = await Institution.get(id=current.institution_id)  # type: ignore[attr-defined]
+    return institution
 
-    if institution is not None and ("kecamatan_id" in p or "desa_id" in p or "institution_id" in p):
-        kec_id = data.kecamatan_id if "kecamatan_id" in p else (current.kecamatan_id if current else None)  # type: ignore[attr-defined]
-        desa_id = data.desa_id if "desa_id" in p else (current.desa_id if current else None)  # type: ignore[attr-defined]
-        if kec_id is None and desa_id is None:
-            kec_id, desa_id = institution.kecamatan_id, institution.desa_id  # type: ignore[attr-defined]
-        kecamatan, desa = await resolve_region(problems, kec_id, desa_id)
-        values["kecamatan_id"] = kecamatan.id if kecamatan else None
-        values["desa_id"] = desa.id if desa else None
 
-    person_ids = None
-    if "person_ids" in p or ("institution_id" in p and current is not None):
-        person_ids = given_persons if given_persons is not None else [
-            pid for pid in await AchievementPerson.filter(achievement_id=current.id).values_list("person_id", flat=True)  # type: ignore[union-attr]
-        ]
-        if person_ids and "persons" not in broken:
-            persons = await Person.filter(id__in=person_ids)
-            found = {x.id for x in persons}
-            if len(found) != len(person_ids):
-                problems.add("personIds", UserErrorCode.NOT_FOUND, "Sebagian orang yang dipilih tidak ditemukan.")
-            elif institution is not None:
-                foreign = [x for x in persons if x.institution_id not in (None, institution.id)]  # type: ignore[attr-defined]
-                if foreign:
-                    names = await _names_for(actor, foreign)
-                    problems.add(
-                        "personIds", UserErrorCode.INVALID,
-                        f"{', '.join(sorted(names))} tidak terdaftar di {institution.name}; "
-                        "pilih orang dari instansi ini atau daftarkan orangnya terlebih dahulu.",
-                    )
-        if "person_ids" in p:
-            values["achiever_kind"] = AchieverKind.PERSON if person_ids else AchieverKind.INSTITUTION
+async def _check_region(
+    problems: Problems, data: AchievementData, p: set[str], current: Achievement | None, institution: Institution,
+    values: dict[str, Any],
+) -> None:
+    kec_id = data.kecamatan_id if "kecamatan_id" in p else (current.kecamatan_id if current else None)  # type: ignore[attr-defined]
+    desa_id = data.desa_id if "desa_id" in p else (current.desa_id if current else None)  # type: ignore[attr-defined]
+    if kec_id is None and desa_id is None:
+        kec_id, desa_id = institution.kecamatan_id, institution.desa_id  # type: ignore[attr-defined]
+    kecamatan, desa = await resolve_region(problems, kec_id, desa_id)
+    values["kecamatan_id"] = kecamatan.id if kecamatan else None
+    values["desa_id"] = desa.id if desa else None
 
-    urls = None
-    if "evidence_urls" in p and data.evidence_urls is not None:
-        urls = []
-        for raw in data.evidence_urls:
-            url = clean(raw)
-            if not url:
-                continue
-            if not valid_http_url(url):
-                problems.add("evidenceUrls", UserErrorCode.INVALID,
-                             f"Tautan bukti '{url[:80]}' tidak valid; gunakan alamat yang diawali http:// atau https://.")
-                break
-            if url not in urls:
-                urls.append(url)
-        if len(urls) > MAX_EVIDENCE_URLS:
-            problems.add("evidenceUrls", UserErrorCode.TOO_LARGE, f"Paling banyak {MAX_EVIDENCE_URLS} tautan bukti.")
-    problems.raise_if_any()
-    return values, person_ids, urls
+
+async def _check_persons(problems: Problems, actor: Actor, person_ids: list[int], institution: Institution | None) -> None:
+    """The persons exist and belong to the owning institution (or to none)."""
+    persons = await Person.filter(id__in=person_ids)
+    found = {x.id for x in persons}
+    if len(found) != len(person_ids):
+        problems.add("personIds", UserErrorCode.NOT_FOUND, "Sebagian orang yang dipilih tidak ditemukan.")
+    elif institution is not None:
+        foreign = [x for x in persons if x.institution_id not in (None, institution.id)]  # type: ignore[attr-defined]
+        if foreign:
+            names = await _names_for(actor, foreign)
+            problems.add(
+                "personIds", UserErrorCode.INVALID,
+                f"{', '.join(sorted(names))} tidak terdaftar di {institution.name}; "
+                "pilih orang dari instansi ini atau daftarkan orangnya terlebih dahulu.",
+            )
+
+
+def _check_urls(problems: Problems, given: list[str]) -> list[str]:
+    urls = []
+    for raw in given:
+        url = clean(raw)
+        if not url:
+            continue
+        if not valid_http_url(url):
+            problems.add("evidenceUrls", UserErrorCode.INVALID,
+                         f"Tautan bukti '{url[:80]}' tidak valid; gunakan alamat yang diawali http:// atau https://.")
+            break
+        if url not in urls:
+            urls.append(url)
+    if len(urls) > MAX_EVIDENCE_URLS:
+        problems.add("evidenceUrls", UserErrorCode.TOO_LARGE, f"Paling banyak {MAX_EVIDENCE_URLS} tautan bukti.")
+    return urls
 
 
 async def _names_for(actor: Actor, persons: list[Person]) -> list[str]:

@@ -74,6 +74,14 @@ class Settings:
     press_initials: str = "IKP"
     # How long a quote request's link stays valid.
     quote_ttl_days: int = 7
+    # NIK at rest (service/nik.py): the key in force, older keys still read, the development key file.
+    nik_key: str | None = None
+    nik_old_keys: tuple[str, ...] = ()
+    nik_key_file: Path = PROJECT_ROOT / "var" / "nik.key"
+    # JUARA_ENV=production: secrets such as JUARA_NIK_KEY must come from the environment.
+    production: bool = False
+    # Retention (service/retention.py): DRAFT and REJECTED entries untouched this many days are removed.
+    retention_days: int = 365
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -108,6 +116,11 @@ class Settings:
             log_level=os.environ.get("JUARA_LOG_LEVEL", base.log_level),
             press_initials=_initials("JUARA_PRESS_INITIALS", base.press_initials),
             quote_ttl_days=_int("JUARA_QUOTE_TTL_DAYS", base.quote_ttl_days),
+            nik_key=os.environ.get("JUARA_NIK_KEY") or None,
+            nik_old_keys=tuple(k for k in (os.environ.get("JUARA_NIK_OLD_KEYS") or "").split(",") if k.strip()),
+            nik_key_file=Path(os.environ.get("JUARA_NIK_KEY_FILE") or base.nik_key_file),
+            production=(os.environ.get("JUARA_ENV") or "").strip().lower() == "production",
+            retention_days=_int("JUARA_RETENTION_DAYS", base.retention_days),
         )
 
 
@@ -125,3 +138,6 @@ def override_settings(settings: Settings) -> None:
     """Replace the settings in force (tests and the CLI use this)."""
     global _settings
     _settings = settings
+    from service import nik
+
+    nik.set_keyring(None)

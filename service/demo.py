@@ -56,6 +56,13 @@ from service.enums import (
 )
 from service.persons import default_consent_giver, is_minor_on
 
+
+def nik_values(nik: str | None) -> tuple[str | None, str | None]:
+    from service.nik import nik_columns
+
+    cols = nik_columns(nik)
+    return cols["nik_encrypted"], cols["nik_hash"]
+
 log = logging.getLogger("juara.demo")
 
 DEMO_PASSWORD = "juara-demo-2026"  # noqa: S105 - the published password of the demo accounts
@@ -220,7 +227,7 @@ def _plan_persons(rng: random.Random, plan: _Plan, next_id: _Ids, kec_index: dic
             giver = default_consent_giver(is_minor_on(stored_birth, role, today)).value if consent else None
             plan.persons.append((
                 pid, name, inst.id, inst.kecamatan_id, inst.desa_id,
-                consent, nik, stored_birth, phone, now, role.value, giver, now if consent else None,
+                consent, *nik_values(nik), stored_birth, phone, now, role.value, giver, now if consent else None,
             ))
 
 
@@ -436,8 +443,8 @@ ACHIEVEMENT_COLUMNS = (
 )
 INSTITUTION_COLUMNS = ("id", "name", "kind", "kecamatan_id", "desa_id", "parent_id", "path", "created_at")
 PERSON_COLUMNS = (
-    "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "nik", "birth_date",
-    "phone", "created_at", "role", "consent_given_by", "consent_recorded_at",
+    "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "nik_encrypted", "nik_hash",
+    "birth_date", "phone", "created_at", "role", "consent_given_by", "consent_recorded_at",
 )
 LINK_COLUMNS = ("achievement_id", "person_id")
 EVIDENCE_COLUMNS = ("achievement_id", "kind", "url", "description", "created_at")

@@ -10,8 +10,9 @@ from tortoise.transactions import in_transaction
 
 from service import audit, persons
 from service.enums import ConsentGiver, InstitutionKind, PersonRole
-from service.errors import Forbidden, Problems, UserErrorCode
+from service.errors import Forbidden, Problems, UserErrorCode, UserInputError
 from service.models import Category, Desa, Institution, Kecamatan, Person
+from service.nik import nik_columns
 from service.security import Actor
 from service.text import clean, initials, required_text, today_wib
 
@@ -41,6 +42,8 @@ def can_see_private(actor: Actor | None, person: Person, institution_path: str |
 
 def public_person_name(actor: Actor | None, person: Person, institution_path: str | None) -> str:
     """The full name only with publication consent, unless the caller is staff or the own institution."""
+    if person.name == persons.ERASED_NAME:
+        return person.name
     if persons.name_is_public(person) or can_see_private(actor, person, institution_path):
         return person.name
     return initials(person.name)
@@ -163,14 +166,9 @@ async def create_person(
     elif not actor.can_manage:
         problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
     kecamatan, desa = await resolve_region(problems, kecamatan_id, desa_id)
-    nik_clean = clean(nik)
-    if nik_clean and not (len(nik_clean) == 16 and nik_clean.isdigit()):
-        problems.add("nik", UserErrorCode.INVALID, "NIK harus terdiri dari 16 angka.")
-    if birth_date is not None and birth_date > today_wib():
-        problems.add("birthDate", UserErrorCode.INVALID, "Tanggal lahir tidak boleh di masa depan.")
-    phone_clean = clean(phone)
-    if phone_clean and not all(c.isdigit() or c in "+- " for c in phone_clean):
-        problems.add("phone", UserErrorCode.INVALID, "Nomor telepon hanya boleh berisi angka, spasi, + atau -.")
+    nik_clean = _valid_nik(problems, nik)
+    _valid_birth_date(problems, birth_date)
+    phone_clean = _valid_phone(problems, phone)
     role = role or persons.default_role(institution.kind if institution else None)
     minor = persons.is_minor_on(birth_date, role, today_wib())
     giver = persons.consent_giver_for(problems, publication_consent, consent_given_by, minor)
@@ -188,7 +186,7 @@ async def create_person(
             role=role,
             consent_given_by=giver,
             consent_recorded_at=dt.datetime.now(dt.UTC) if publication_consent else None,
-            nik=nik_clean,
+            **nik_columns(nik_clean),
             birth_date=birth_date,
             phone=phone_clean,
             using_db=conn,
@@ -200,6 +198,143 @@ async def create_person(
             connection=conn,
         )
     return person
+
+
+PERSON_FIELDS = ("name", "publication_consent", "institution_id", "kecamatan_id", "desa_id", "nik", "birth_date",
+                 "phone", "role", "consent_given_by")
+_AUDITED = ["name", "institution_id", "kecamatan_id", "desa_id", "role", "publication_consent", "consent_given_by"]
+
+
+async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
+    """Correct a person: only the fields named in `changes` change; a request naming neither
+    publication_consent nor consent_given_by leaves the consent as it is. Withdrawing consent (or renaming)
+    regenerates the drafts that speak of the person and flags the published releases that named them."""
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown person fields: {sorted(unknown)}")
+    person = await Person.filter(id=person_id, erased_at__isnull=True).first()
+    if person is None or not await _may_manage(actor, person):
+        raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Orang tidak ditemukan.")
+    problems = Problems()
+    values: dict = {}
+    if "name" in changes:
+        values["name"] = required_text(problems, "name", "Nama", changes["name"], 200)
+    institution = None
+    if "institution_id" in changes:
+        if changes["institution_id"] is None:
+            if not actor.can_manage:
+                problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
+            values["institution_id"] = None
+        else:
+            institution = await Institution.filter(id=changes["institution_id"]).first()
+            if institution is None:
+                problems.add("institutionId", UserErrorCode.NOT_FOUND, "Instansi tidak ditemukan.")
+            elif not can_act_for(actor, institution):
+                raise Forbidden("Anda hanya dapat memindahkan orang ke instansi Anda sendiri.")
+            else:
+                values["institution_id"] = institution.id
+    if "kecamatan_id" in changes or "desa_id" in changes:
+        kec_id = changes.get("kecamatan_id", person.kecamatan_id if "desa_id" not in changes else None)  # type: ignore[attr-defined]
+        kecamatan, desa = await resolve_region(problems, kec_id, changes.get("desa_id"))
+        values["kecamatan_id"] = kecamatan.id if kecamatan else None
+        values["desa_id"] = desa.id if desa else None
+    if "nik" in changes:
+        values["nik"] = _valid_nik(problems, changes["nik"])
+    if "birth_date" in changes:
+        values["birth_date"] = _valid_birth_date(problems, changes["birth_date"])
+    if "phone" in changes:
+        values["phone"] = _valid_phone(problems, changes["phone"])
+    if "role" in changes:
+        values["role"] = changes["role"] or persons.default_role(
+            institution.kind if institution else await _institution_kind(person))
+    birth = values.get("birth_date", person.birth_date)
+    role = values.get("role", person.role)
+    minor = persons.is_minor_on(birth, role, today_wib())
+    consent_named = "publication_consent" in changes or "consent_given_by" in changes
+    consent = bool(changes.get("publication_consent", person.publication_consent))
+    if consent_named:
+        given = changes.get("consent_given_by")
+        if given is None and consent and person.publication_consent:
+            given = person.consent_given_by
+        giver = persons.consent_giver_for(problems, consent, given, minor)
+        values["publication_consent"] = consent
+        values["consent_given_by"] = giver
+        if (consent, giver) != (person.publication_consent, person.consent_given_by):
+            values["consent_recorded_at"] = dt.datetime.now(dt.UTC)
+    elif not persons.consent_is_valid(person.publication_consent, person.consent_given_by, minor):
+        problems.add(
+            "consentGivenBy", UserErrorCode.INVALID,
+            "Dengan perubahan ini orang tersebut tergolong anak: catat persetujuan orang tua/wali (GUARDIAN) "
+            "atau cabut persetujuan publikasi.",
+        )
+    problems.raise_if_any()
+    was_public = persons.name_is_public(person)
+    old_name = person.name
+    before = audit.snapshot(person, _AUDITED)
+    if "nik" in values:
+        values.update(nik_columns(values.pop("nik")))
+    async with in_transaction() as conn:
+        if values:
+            await Person.filter(id=person.id).using_db(conn).update(**values)
+        person = await Person.get(id=person.id).using_db(conn)
+        now_public = persons.name_is_public(person)
+        changed_fields = sorted(k for k in changes if k in values or k == "nik")
+        await audit.record(
+            actor, "person.update", "Person", person.id,
+            before={k: v for k, v in before.items() if k in values},
+            after={**{k: v for k, v in audit.snapshot(person, _AUDITED).items() if k in values},
+                   "changedFields": changed_fields},
+            connection=conn,
+        )
+        if was_public != now_public or person.name != old_name:
+            from service.press.lifecycle import person_changed
+
+            reason = ("Persetujuan publikasi nama telah dicabut; periksa dan koreksi rilis ini."
+                      if was_public and not now_public else
+                      "Data orang yang disebut dalam rilis ini telah dikoreksi; periksa ulang.")
+            hidden = was_public and (not now_public or person.name != old_name)
+            await person_changed(
+                person.id, actor, conn, reason=reason, old_names=[old_name] if hidden else [],
+                replacement=public_person_name(None, person, None) if not now_public else person.name,
+            )
+    return person
+
+
+async def _institution_kind(person: Person) -> InstitutionKind | None:
+    iid = person.institution_id  # type: ignore[attr-defined]
+    if iid is None:
+        return None
+    return (await Institution.get(id=iid)).kind
+
+
+async def _may_manage(actor: Actor, person: Person) -> bool:
+    if actor.can_manage:
+        return True
+    iid = person.institution_id  # type: ignore[attr-defined]
+    if iid is None:
+        return False
+    inst = await Institution.filter(id=iid).first()
+    return inst is not None and can_act_for(actor, inst)
+
+
+def _valid_nik(problems: Problems, nik: str | None) -> str | None:
+    nik_clean = clean(nik)
+    if nik_clean and not (len(nik_clean) == 16 and nik_clean.isdigit()):
+        problems.add("nik", UserErrorCode.INVALID, "NIK harus terdiri dari 16 angka.")
+    return nik_clean
+
+
+def _valid_birth_date(problems: Problems, birth_date):
+    if birth_date is not None and birth_date > today_wib():
+        problems.add("birthDate", UserErrorCode.INVALID, "Tanggal lahir tidak boleh di masa depan.")
+    return birth_date
+
+
+def _valid_phone(problems: Problems, phone: str | None) -> str | None:
+    phone_clean = clean(phone)
+    if phone_clean and not all(c.isdigit() or c in "+- " for c in phone_clean):
+        problems.add("phone", UserErrorCode.INVALID, "Nomor telepon hanya boleh berisi angka, spasi, + atau -.")
+    return phone_clean
 
 
 async def category_with_descendants(category_id: int) -> list[int]:

@@ -181,7 +181,11 @@ async def find_hints(
     (rank_key; None keeps all); a pair kept by either side is returned.
 
     `members` tells which achievements belong to the whole set being checked when `ids` is one chunk of
-    it: a pair of two members is scored once, from its newer side, whichever chunk holds the older one."""
+    it: a pair of two members is scored once, from its newer side, whichever chunk holds the older one.
+
+    Long on purpose: the three kinds of match (same file, similar entry, one person in one event) fill one
+    candidate table from the subjects read once, and it runs for every import chunk, so its loops stay
+    in one frame instead of handing that state from call to call."""
     subjects = await _entries(conn, ids)
     if members is None:
         members = subjects.__contains__

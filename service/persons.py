@@ -9,6 +9,8 @@ from service.enums import ConsentGiver, InstitutionKind, PersonRole
 from service.text import today_wib
 
 ADULT_AGE = 18
+# What stands where the name of a person erased on request stood.
+ERASED_NAME = "(nama dihapus)"
 
 # The one sentence that says what ticking consent for a child means; the API, the import template and the
 # console all show this text.
@@ -94,3 +96,20 @@ def consent_values_public(publication_consent: bool, giver: str | None, birth_da
     if not publication_consent:
         return False
     return consent_is_valid(True, giver, is_minor_on(birth_date, role, today or today_wib()))
+
+
+async def record_personal_data_reads(actor: Any, fields: dict[int, list[str]], *, via: str,
+                                     connection: Any = None) -> None:
+    """Audit events for reads of NIK, birth date or phone: who (the actor), whose (the person), when, which
+    fields and through what (api, export); never the values."""
+    if not fields:
+        return
+    from service.models import AuditEvent
+
+    await AuditEvent.bulk_create([
+        AuditEvent(
+            actor_id=actor.user_id if actor else None, actor_username=actor.username if actor else None,
+            action="person.personal_data_read", target_type="Person", target_id=str(pid),
+            after={"fields": sorted(set(names)), "via": via},
+        ) for pid, names in fields.items()
+    ], using_db=connection)

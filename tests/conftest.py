@@ -93,6 +93,7 @@ async def database_url(tmp_root: Path) -> AsyncIterator[str]:
     override_settings(Settings(
         database_url=url,
         evidence_dir=tmp_root / "evidence",
+        nik_key_file=tmp_root / "nik.key",
         login_max_failures=base_settings.login_max_failures,
     ))
     await run_migrations(url)

@@ -78,6 +78,10 @@ async def make_person(institution: Institution | None, name: str = "Rina Kusuma"
     kw.setdefault("role", default_role(institution.kind if institution else None))
     if consent:
         kw.setdefault("consent_given_by", ConsentGiver.GUARDIAN)
+    from service.nik import nik_columns
+
+    if "nik" in kw:
+        kw.update(nik_columns(kw.pop("nik")))
     return await Person.create(name=name, institution=institution, publication_consent=consent, **kw)
 
 

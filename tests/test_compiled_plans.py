@@ -7,33 +7,86 @@ callers of every kind; the bodies must be equal, and the covered shapes must rea
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import functools
 import logging
 import random
 from typing import Any
 
 import httpx
 import pytest
-from graphql import parse
+from graphql import get_named_type, is_leaf_type, is_required_argument, parse
+from strawberry.annotation import StrawberryAnnotation
+from strawberry.permission import BasePermission
+from strawberry.types.field import StrawberryField
 
 from schema.achievements.compiled import plan_for
 from service import demo
 from service.config import get_settings, override_settings
 from service.enums import Role
+from service.errors import Forbidden
 from service.models import AchievementPerson, Institution, Kecamatan, Person
 from tests.factories import make_user
 
-NODE_FIELDS = ["id", "title", "eventName", "organizer", "level", "rank", "rankLabel", "date", "location",
-               "description", "achieverKind", "status", "rejectionReason", "submittedAt", "verifiedAt",
-               "createdAt", "updatedAt", "version", "__typename"]
-RELATIONS = {
-    "category": ["id", "slug", "name", "__typename"],
-    "institution": ["id", "name", "kind", "__typename"],
-    "kecamatan": ["id", "code", "name", "__typename"],
-    "desa": ["id", "code", "name", "isKelurahan", "__typename"],
-    "persons": ["id", "name", "publicationConsent", "__typename"],
-}
 
-PAGE = """query Page($first: Int, $after: String, $last: Int, $before: String, $filter: AchievementFilter,
+def _live_schema():
+    from web.app import _schema_for
+
+    return _schema_for(get_settings())._schema
+
+
+def _leaves(type_name: str) -> list[str]:
+    """The fields of a type that need no arguments and hold a value, and `__typename`: read from the schema."""
+    gtype = _live_schema().get_type(type_name)
+    return [name for name, f in gtype.fields.items()
+            if is_leaf_type(get_named_type(f.type)) and not any(is_required_argument(a) for a in f.args.values())
+            ] + ["__typename"]
+
+
+def _objects(type_name: str) -> dict[str, str]:
+    """The fields of a type leading to another object type, and that type's name."""
+    gtype = _live_schema().get_type(type_name)
+    return {name: get_named_type(f.type).name for name, f in gtype.fields.items()
+            if not is_leaf_type(get_named_type(f.type)) and not any(is_required_argument(a) for a in f.args.values())}
+
+
+def _one(selection: str, first: int = 100) -> str:
+    return f"{{ achievements(first: {first}) {{ edges {{ node {{ {selection} }} }} }} }}"
+
+
+def covered(query: str) -> bool:
+    return plan_for(_live_schema(), query, parse(query), None) is not None
+
+
+@functools.cache
+def _split() -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """Every selection of one Achievement field (a value, or a related object's value or object), from the
+    schema: the node fields and relation fields the plan answers, and every selection it leaves alone. A
+    field added tomorrow lands in one list or the other and is compared on both paths either way."""
+    node_fields, relations, uncovered = [], {}, []
+    for name in _leaves("Achievement"):
+        (node_fields if covered(_one(name)) else uncovered).append(name)
+    for name, target in _objects("Achievement").items():
+        chosen = []
+        for leaf in _leaves(target):
+            if covered(_one(f"{name} {{ {leaf} }}")):
+                chosen.append(leaf)
+            else:
+                uncovered.append(f"{name} {{ {leaf} }}")
+        for inner, inner_target in _objects(target).items():
+            uncovered.append(f"{name} {{ {inner} {{ {_leaves(inner_target)[0]} }} }}")
+        if chosen:
+            relations[name] = chosen
+        else:
+            uncovered.append(f"{name} {{ {' '.join(_leaves(target))} }}")
+    return node_fields, relations, uncovered
+
+
+# (Derived once the models are initialised: compiling a plan reads their columns.)
+
+def page_query() -> str:
+    node_fields, relations, _ = _split()
+    return """query Page($first: Int, $after: String, $last: Int, $before: String, $filter: AchievementFilter,
   $orderBy: AchievementOrder) {
   achievements(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
     totalCount
@@ -43,9 +96,9 @@ PAGE = """query Page($first: Int, $after: String, $last: Int, $before: String, $
 }
 fragment Row on Achievement {
   NODE_FIELDS
-  category { id slug name } institution { id name kind } kecamatan { id code name }
-  desa { id code name isKelurahan } persons { id name publicationConsent }
-}""".replace("NODE_FIELDS", " ".join(NODE_FIELDS))
+}""".replace("NODE_FIELDS", " ".join(node_fields) + " " + " ".join(
+        f"{name} {{ {' '.join(leaves)} }}" for name, leaves in relations.items()))
+
 
 OTHER_SHAPES = [
     # the bench page and the public listing
@@ -101,6 +154,11 @@ async def world(db):
     person = await Person.get(id=link.person_id)
     own = await Institution.get(id=person.institution_id)
     other = await Institution.exclude(id=own.id).exclude(path__startswith=own.path).order_by("id").first()
+    # A pupil who consented alone: a minor's name is public only with a guardian's consent.
+    pupil_link = await AchievementPerson.filter(person__publication_consent=True, achievement__status="VERIFIED",
+                                                person_id__not=person.id).order_by("id").first()
+    await Person.filter(id=pupil_link.person_id).update(
+        role="SISWA", birth_date=dt.date.today() - dt.timedelta(days=365 * 12), consent_given_by="SELF")
     logins = {
         "anonymous": None,
         "own contributor": await make_user(Role.CONTRIBUTOR, own),
@@ -121,16 +179,15 @@ async def both(apps, query: str, variables: dict[str, Any] | None = None, login=
     return bodies[True][1]
 
 
-def covered(query: str) -> bool:
-    from web.app import _schema_for
-
-    schema = _schema_for(get_settings())._schema
-    return plan_for(schema, query, parse(query), None) is not None
-
-
 async def test_every_field_the_plan_covers_is_answered_as_the_ordinary_path_does(apps, world, caplog):
     logins, person = world
-    assert covered(PAGE) and all(covered(q) for q in OTHER_SHAPES)
+    node_fields, relations, _ = _split()
+    # The derivation is not empty: the fields the listing pages ask for are all answered by the plan.
+    assert {"id", "title", "level", "rank", "date", "status"} <= set(node_fields), node_fields
+    assert {"category", "institution", "kecamatan", "desa", "persons"} <= set(relations), relations
+    assert "name" in relations["persons"]
+    page_doc = page_query()
+    assert covered(page_doc) and all(covered(q) for q in OTHER_SHAPES)
     kecamatan = await Kecamatan.get(code="33.03.01")
     variables = [
         {"first": 100},
@@ -146,7 +203,7 @@ async def test_every_field_the_plan_covers_is_answered_as_the_ordinary_path_does
     seen_names: set[str] = set()
     for login in logins.values():
         for v in variables:
-            body = await both(apps, PAGE, v, login)
+            body = await both(apps, page_doc, v, login)
             edges = body["data"]["achievements"]["edges"]
             seen_names |= {p["name"] for e in edges for p in e["node"]["persons"]}
         for query in OTHER_SHAPES:
@@ -154,14 +211,14 @@ async def test_every_field_the_plan_covers_is_answered_as_the_ordinary_path_does
         # Walking the whole list page by page, forwards and backwards, by cursor.
         after, walked = None, 0
         while True:
-            page = (await both(apps, PAGE, {"first": 37, "after": after}, login))["data"]["achievements"]
+            page = (await both(apps, page_doc, {"first": 37, "after": after}, login))["data"]["achievements"]
             walked += len(page["edges"])
             seen_names |= {p["name"] for e in page["edges"] for p in e["node"]["persons"]}
             if not page["pageInfo"]["hasNextPage"]:
                 break
             after = page["pageInfo"]["endCursor"]
         assert walked == page["totalCount"]
-        await both(apps, PAGE, {"last": 11, "before": page["pageInfo"]["endCursor"]}, login)
+        await both(apps, page_doc, {"last": 11, "before": page["pageInfo"]["endCursor"]}, login)
     # Both forms of a name without consent were shown (initials to most, the full name to its own).
     assert person.name in seen_names and any(n.endswith(".") for n in seen_names)
     assert not [r for r in caplog.records if r.name == "juara.compiled"]
@@ -169,6 +226,7 @@ async def test_every_field_the_plan_covers_is_answered_as_the_ordinary_path_does
 
 async def test_random_selections_are_answered_alike(apps, world):
     logins, _ = world
+    NODE_FIELDS, RELATIONS, _ = _split()
     rng = random.Random(20261129)
     for _ in range(30):
         fields = rng.sample(NODE_FIELDS, rng.randint(1, 6))
@@ -189,6 +247,11 @@ async def test_uncovered_shapes_and_errors_take_the_ordinary_path(apps, world):
     for query in UNCOVERED:
         assert not covered(query), query
         await both(apps, query, {"x": True}, logins["admin"])
+    # Every selection of the schema the plan leaves alone, for every kind of caller.
+    for selection in _split()[2]:
+        assert not covered(_one(selection)), selection
+        for caller in ("anonymous", "own contributor", "admin"):
+            await both(apps, _one(selection, 25), None, logins[caller])
     # Errors are reported in the ordinary path's words.
     bad = [
         ({"first": 101}, "BAD_USER_INPUT"),
@@ -197,16 +260,73 @@ async def test_uncovered_shapes_and_errors_take_the_ordinary_path(apps, world):
         ({"first": "lima"}, "BAD_USER_INPUT"),
     ]
     for variables, code in bad:
-        body = await both(apps, PAGE, variables)
+        body = await both(apps, page_query(), variables)
         assert body["errors"][0]["extensions"]["code"] == code
     # A bad token is refused on both paths alike.
     for client in apps.values():
         client.headers["authorization"] = "Bearer salah"
-    body = await both(apps, PAGE, {"first": 3})
+    body = await both(apps, page_query(), {"first": 3})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 def _gid(type_name: str, pk: int) -> str:
-    import base64
+    from schema.ids import encode_id
 
-    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+    return encode_id(type_name, pk)
+
+
+class _Deny(BasePermission):
+    """Refuses everyone, as the project's gates refuse: with a FORBIDDEN error."""
+
+    def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        raise Forbidden("Tidak boleh.")
+
+
+def _guarded_schema(settings):
+    """The app's schema with one more Achievement field: the title again, behind a permission that refuses
+    everyone, with no resolver of its own (the kind of field the plan once answered without its guard)."""
+    from schema.achievements.types import AchievementType
+    from schema.limits import abuse_extensions
+    from schema.schema import build_schema
+
+    definition = AchievementType.__strawberry_definition__
+    guarded = StrawberryField(python_name="title", graphql_name="guardedTitle", default=None,
+                              type_annotation=StrawberryAnnotation(str | None), permission_classes=[_Deny])
+    guarded.origin = AchievementType
+    saved = definition.fields
+    definition.fields = [*saved, guarded]
+    try:
+        return build_schema(extensions=abuse_extensions(settings))
+    finally:
+        definition.fields = saved
+
+
+async def test_a_guarded_field_makes_the_plan_step_aside(db, world, monkeypatch):
+    import web.app
+
+    logins, _ = world
+    base = get_settings()
+    monkeypatch.setattr(web.app, "_schema_for", _guarded_schema)
+    made = {}
+    try:
+        for compiled in (True, False):
+            override_settings(dataclasses.replace(base, compiled_plans=compiled, response_cache=False))
+            made[compiled] = web.app.create_app(manage_database=False)
+    finally:
+        override_settings(base)
+    clients = {k: httpx.AsyncClient(transport=httpx.ASGITransport(app=v), base_url="http://testserver")
+               for k, v in made.items()}
+    schema = _guarded_schema(base)._schema
+    query = "{ achievements(first: 5) { edges { node { id title guardedTitle } } } }"
+    assert plan_for(schema, query, parse(query), None) is None
+    assert plan_for(schema, _one("id title"), parse(_one("id title")), None) is not None  # the rest still runs
+    try:
+        for login in (None, logins["admin"]):
+            body = await both(clients, query, None, login)
+            nodes = [e["node"] for e in body["data"]["achievements"]["edges"]]
+            assert nodes and all(n["guardedTitle"] is None and n["title"] for n in nodes)
+            assert {(e["message"], e["extensions"]["code"]) for e in body["errors"]} == {("Tidak boleh.", "FORBIDDEN")}
+            assert len(body["errors"]) == len(nodes)
+    finally:
+        for c in clients.values():
+            await c.aclose()

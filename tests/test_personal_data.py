@@ -95,3 +95,185 @@ def test_the_guardian_sentence_is_in_the_schema():
     sdl = (Path(__file__).parent.parent / "schema" / "schema.graphql").read_text(encoding="utf-8")
     assert "orang tua/wali telah menyetujui" in GUARDIAN_CONSENT_TEXT
     assert GUARDIAN_CONSENT_TEXT in sdl
+
+
+# --- updatePerson and withdrawal ---------------------------------------------------------------
+
+UPDATE_PERSON = f"""mutation($id: ID!, $input: UpdatePersonInput!) {{ updatePerson(id: $id, input: $input) {{
+  person {{ {PERSON_FIELDS} }} errors {{ field code message }} }} }}"""
+GENERATE = """mutation($id: ID!) { generatePressRelease(achievementId: $id) {
+  pressRelease { id body } errors { code message } } }"""
+PUBLIC_LIST = """query($search: String) { achievements(first: 20, filter: {search: $search}) {
+  totalCount edges { node { title persons { name } } } } }"""
+STATS = "{ stats { total topInstitutions { institution { name } count points } } }"
+
+
+async def _named_world(gql, name: str = "Dimas Pratama"):
+    """A pupil with a guardian's consent in a verified achievement with a draft and a published release."""
+    from service.enums import PressReleaseStatus
+    from service.models import PressRelease
+
+    school = await make_institution()
+    person = await make_person(school, name, role=PersonRole.SISWA, consent_given_by=ConsentGiver.GUARDIAN,
+                               birth_date=_years_ago(13), nik="3303091204130001", phone="081298765432")
+    achievement = await make_achievement(school, persons=[person], title="Juara 1 Lomba Pidato Bahasa Jawa")
+    editor = await make_user(Role.EDITOR)
+    first = payload(await gql(GENERATE, {"id": gid("Achievement", achievement.id)}, login=editor),
+                    "generatePressRelease")
+    assert first["errors"] == []
+    release = await PressRelease.get(achievement_id=achievement.id)
+    await PressRelease.filter(id=release.id).update(status=PressReleaseStatus.PUBLISHED, published_at=dt.datetime.now(dt.UTC))
+    draft = payload(await gql(GENERATE, {"id": gid("Achievement", achievement.id)}, login=editor),
+                    "generatePressRelease")["pressRelease"]
+    assert name in draft["body"] and name in release.body
+    return school, person, achievement, release
+
+
+async def _exports(client) -> tuple[str, str]:
+    import io
+
+    import openpyxl
+
+    csv = (await client.get("/exports/achievements.csv")).text
+    xlsx = await client.get("/exports/achievements.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content), read_only=True)
+    cells = " ".join(str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row)
+    return csv, cells
+
+
+async def test_withdrawal_hides_the_name_everywhere_at_once(gql, client):
+    from service.enums import PressReleaseStatus
+    from service.models import PressRelease
+    from tests.test_response_cache import _app_and_cache, _client
+
+    school, person, achievement, published = await _named_world(gql)
+    app, cache = _app_and_cache()
+    async with _client(app) as anon:
+        before = (await anon.post("/graphql", json={"query": PUBLIC_LIST, "variables": {"search": None}})).json()
+        assert before["data"]["achievements"]["edges"][0]["node"]["persons"] == [{"name": "Dimas Pratama"}]
+        found = (await anon.post("/graphql", json={"query": PUBLIC_LIST, "variables": {"search": "Dimas"}})).json()
+        assert found["data"]["achievements"]["totalCount"] == 1
+        stats_before = (await anon.post("/graphql", json={"query": STATS})).json()["data"]
+        csv, cells = await _exports(client)
+        assert "Dimas Pratama" in csv and "Dimas Pratama" in cells
+
+        operator = await make_user(Role.CONTRIBUTOR, school)
+        done = payload(await gql(UPDATE_PERSON, {"id": gid("Person", person.id),
+                                                 "input": {"publicationConsent": False}}, login=operator),
+                       "updatePerson")
+        assert done["errors"] == []
+        assert done["person"]["publicationConsent"] is False and done["person"]["consentGivenBy"] is None
+
+        after = (await anon.post("/graphql", json={"query": PUBLIC_LIST, "variables": {"search": None}})).json()
+        assert after["data"]["achievements"]["edges"][0]["node"]["persons"] == [{"name": "D. P."}]
+        hidden = (await anon.post("/graphql", json={"query": PUBLIC_LIST, "variables": {"search": "Dimas"}})).json()
+        assert hidden["data"]["achievements"]["totalCount"] == 0
+        stats_after = (await anon.post("/graphql", json={"query": STATS})).json()["data"]
+        assert stats_after == stats_before and "Dimas" not in str(stats_after)
+    assert cache.hits == 0  # the cached anonymous answers did not outlive the withdrawal
+    csv, cells = await _exports(client)
+    assert "Dimas Pratama" not in csv and "Dimas Pratama" not in cells and "D. P." in csv
+    drafts = await PressRelease.filter(achievement_id=achievement.id, status=PressReleaseStatus.DRAFT)
+    assert drafts and all("Dimas Pratama" not in d.body and "Dimas Pratama" not in d.title for d in drafts)
+    kept = await PressRelease.get(id=published.id)
+    assert "Dimas Pratama" in kept.body  # a public record, for an editor to correct
+    assert kept.needs_review_reason and "dicabut" in kept.needs_review_reason
+    event = await AuditEvent.filter(action="person.update").first()
+    assert event.after["publication_consent"] is False and "3303091204130001" not in str(event.after)
+
+
+async def test_update_changes_only_what_it_names(gql):
+    school = await make_institution()
+    admin = await make_user(Role.ADMIN)
+    person = await make_person(school, "Dimas Pratama", role=PersonRole.SISWA,
+                               consent_given_by=ConsentGiver.GUARDIAN, birth_date=_years_ago(13),
+                               consent_recorded_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    renamed = payload(await gql(UPDATE_PERSON, {"id": gid("Person", person.id), "input": {"name": "Dimas Pratama Putra"}},
+                                login=admin), "updatePerson")["person"]
+    assert renamed["name"] == "Dimas Pratama Putra"
+    assert (renamed["publicationConsent"], renamed["consentGivenBy"]) == (True, "GUARDIAN")
+    assert renamed["consentRecordedAt"].startswith("2026-01-05")
+    # A minor with SELF consent is refused on update too; nothing changes.
+    refused = payload(await gql(UPDATE_PERSON, {"id": gid("Person", person.id), "input": {"consentGivenBy": "SELF"}},
+                                login=admin), "updatePerson")
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("consentGivenBy", "INVALID")]
+    # Making an adult with SELF consent a minor, without naming the consent, is refused as well.
+    adult = await make_person(school, "Sutrisno", role=PersonRole.GURU, consent_given_by=ConsentGiver.SELF,
+                              birth_date=_years_ago(40))
+    made_minor = payload(await gql(UPDATE_PERSON, {"id": gid("Person", adult.id),
+                                                   "input": {"birthDate": _years_ago(10).isoformat()}},
+                                   login=admin), "updatePerson")
+    assert [(e["field"], e["code"]) for e in made_minor["errors"]] == [("consentGivenBy", "INVALID")]
+    assert (await Person.get(id=adult.id)).birth_date == _years_ago(40)
+    other_school = await make_institution("SD Negeri 1 Kutasari", kecamatan_code="33.03.08")
+    outsider = await make_user(Role.CONTRIBUTOR, other_school)
+    missing = payload(await gql(UPDATE_PERSON, {"id": gid("Person", person.id), "input": {"name": "X"}},
+                                login=outsider), "updatePerson")
+    assert [e["code"] for e in missing["errors"]] == ["NOT_FOUND"]
+
+
+# --- NIK at rest and reads of personal data ----------------------------------------------------
+
+async def test_a_raw_select_of_persons_shows_no_nik_digits(db):
+    from service import directory
+    from service.db import execute
+    from service.nik import nik_hash
+    from service.security import Actor
+
+    school = await make_institution()
+    admin = await make_user(Role.ADMIN)
+    actor = Actor(user_id=admin.user.id, username=admin.user.username, role=Role.ADMIN)
+    person = await directory.create_person(actor, name="Rina Kusuma", publication_consent=False,
+                                           institution_id=school.id, nik="3303091204100001")
+    _, rows = await execute("SELECT * FROM person")
+    dump = " ".join(str(v) for row in rows for v in dict(row).values())
+    assert "3303091204100001" not in dump and "330309120410" not in dump
+    assert (await Person.get(nik_hash=nik_hash("3303091204100001"))).id == person.id
+
+
+async def test_key_rotation_reencrypts_every_row(db):
+    from service import nik
+    from service.models import Person as P
+
+    school = await make_institution()
+    old = nik.new_key("lama")
+    nik.set_keyring(nik.Keyring(old))
+    try:
+        niks = [f"33030912041000{i:02d}" for i in range(12)]
+        for i, value in enumerate(niks):
+            await make_person(school, f"Orang {i}", nik=value)
+        await make_person(school, "Tanpa NIK")
+        assert {nik.key_id_of(c) for c in await P.exclude(nik_encrypted=None).values_list("nik_encrypted", flat=True)} == {"lama"}
+        new = nik.new_key("baru")
+        nik.set_keyring(nik.Keyring(new, (old,)))
+        counts = await nik.rotate(batch_size=5)
+        assert counts["rows"] == 12
+        nik.set_keyring(nik.Keyring(new))  # the old key is gone: every row still reads
+        stored = await P.exclude(nik_encrypted=None).order_by("id")
+        assert [nik.key_id_of(p.nik_encrypted) for p in stored] == ["baru"] * 12
+        assert [nik.read_nik(p) for p in stored] == niks
+        assert [p.nik_hash for p in stored] == [nik.nik_hash(v) for v in niks]
+        assert await AuditEvent.filter(action="person.nik_key_rotated").count() == 1
+    finally:
+        nik.set_keyring(None)
+
+
+async def test_reads_of_nik_birth_date_and_phone_are_audited(gql):
+    school = await make_institution()
+    person = await make_person(school, "Rina Kusuma", nik="3303091204100001", birth_date=dt.date(2010, 4, 12),
+                               phone="081234567890")
+    bare = await make_person(school, "Tanpa Data")
+    operator = await make_user(Role.CONTRIBUTOR, school)
+    q = """query($a: ID!, $b: ID!) { a: node(id: $a) { ... on Person { nik birthDate phone } }
+      b: node(id: $b) { ... on Person { nik name } } }"""
+    data = (await gql(q, {"a": gid("Person", person.id), "b": gid("Person", bare.id)}, login=operator))["data"]
+    assert data["a"]["nik"] == "3303091204100001"
+    events = await AuditEvent.filter(action="person.personal_data_read")
+    assert len(events) == 1
+    event = events[0]
+    assert (event.actor_id, event.target_id) == (operator.user.id, str(person.id))
+    assert event.after["fields"] == ["birthDate", "nik", "phone"] and event.created_at is not None
+    assert "3303091204100001" not in str(event.after)
+    # The public sees nothing, so nothing is logged.
+    await gql(q, {"a": gid("Person", person.id), "b": gid("Person", bare.id)})
+    assert await AuditEvent.filter(action="person.personal_data_read").count() == 1

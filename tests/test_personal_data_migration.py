@@ -40,7 +40,8 @@ async def _seed_pre_migration_demo(conn) -> tuple[dict[int, str], list[tuple]]:
         (i.id, i.name, i.kind.value, i.kecamatan_id, i.desa_id, i.parent.id if i.parent else None, i.path, now)
         for i in plan.institutions
     ])
-    old_rows = [row[: len(OLD_PERSON_COLUMNS)] for row in plan.persons]
+    # The planner's rows carry the encrypted NIK; the old schema held the digits.
+    old_rows = [(*row[:6], demo_nik(row), *row[8:11]) for row in plan.persons]
     marks = ", ".join("?" for _ in OLD_PERSON_COLUMNS)
     await conn.execute_many(
         dbmod.sql(f"INSERT INTO person ({', '.join(OLD_PERSON_COLUMNS)}) VALUES ({marks})"),  # noqa: S608
@@ -49,10 +50,18 @@ async def _seed_pre_migration_demo(conn) -> tuple[dict[int, str], list[tuple]]:
     return {i.id: i.kind.value for i in plan.institutions}, old_rows
 
 
+def demo_nik(row: tuple) -> str | None:
+    from service.nik import decrypt
+
+    return decrypt(row[6]) if row[6] else None
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 async def test_migration_moves_consent_and_roles_of_the_demo_data(db, tmp_path, backend):
     from tortoise import Tortoise, connections
     from tortoise.migrations.api import migrate
+
+    from service.nik import decrypt, nik_hash
 
     dropped = None
     if backend == "postgres":
@@ -74,13 +83,19 @@ async def test_migration_moves_consent_and_roles_of_the_demo_data(db, tmp_path, 
         conn = connections.get("default")
         rows = await conn.execute_query_dict(
             "SELECT id, institution_id, publication_consent, birth_date, role, consent_given_by, "
-            "consent_recorded_at, created_at, name, nik FROM person ORDER BY id"
+            "consent_recorded_at, created_at, name, nik_encrypted, nik_hash FROM person ORDER BY id"
         )
         assert len(rows) == len(old_rows)
         today = dt.date.today()
         seen = {"SISWA": 0, "WARGA": 0, "SELF": 0, "GUARDIAN": 0}
         for row, old in zip(rows, old_rows, strict=True):
             assert row["id"] == old[0] and row["name"] == old[1]
+            if old[6]:
+                assert decrypt(row["nik_encrypted"]) == old[6] and row["nik_hash"] == nik_hash(old[6])
+                assert old[6] not in row["nik_encrypted"]
+                seen["NIK"] = seen.get("NIK", 0) + 1
+            else:
+                assert row["nik_encrypted"] is None
             expected_role = "SISWA" if kinds[row["institution_id"]] == "SEKOLAH" else "WARGA"
             assert row["role"] == expected_role
             seen[expected_role] += 1
@@ -94,7 +109,10 @@ async def test_migration_moves_consent_and_roles_of_the_demo_data(db, tmp_path, 
                 seen[row["consent_given_by"]] += 1
             else:
                 assert row["consent_given_by"] is None and row["consent_recorded_at"] is None
-        assert all(seen.values()), seen  # every case occurs in the demo data
+        assert all(seen.values()) and seen.get("NIK"), seen  # every case occurs in the demo data
+        columns = {c["name"] for c in await conn.execute_query_dict(
+            "SELECT * FROM person LIMIT 1") for c in [{"name": k} for k in c]}
+        assert "nik" not in columns
     finally:
         await dbmod.close_db()
         await dbmod.init_db(db)

@@ -334,3 +334,44 @@ async def test_withdrawn_verification_archives_the_published_release(db):
     assert archived.needs_review_reason and "dicabut" in archived.needs_review_reason
     assert not await press.visible_releases(None).filter(id=release.id).exists()
     assert await AuditEvent.filter(action="press_release.archive_on_withdrawal", target_id=str(release.id)).exists()
+
+
+async def test_each_step_runs_its_follow_ups_in_its_own_transaction(db, monkeypatch):
+    """Verifying drafts the release, moves the aggregates and writes the audit event together: a failing
+    follow-up leaves the achievement SUBMITTED, the stats and the audit log as they were."""
+    from service import followups
+    from service.db import execute
+    from service.models import Achievement
+
+    school = await make_institution("SMP Negeri 1 Bobotsari")
+    achievement = await make_achievement(school, status=AchievementStatus.SUBMITTED)
+    verifier, _ = await _actor(Role.VERIFIER)
+    cells = "SELECT status, count FROM achievement_stat_yearly ORDER BY status"
+    before = (await execute(cells))[1]
+    calls = []
+
+    async def failing_draft(updated, actor, conn):
+        calls.append(updated.id)
+        raise RuntimeError("the press draft failed")
+
+    monkeypatch.setattr(followups.press, "draft_on_verification", failing_draft)
+    with pytest.raises(RuntimeError):
+        await achievements.verify_achievement(verifier, achievement.id)
+    assert calls == [achievement.id]
+    assert (await Achievement.get(id=achievement.id)).status == AchievementStatus.SUBMITTED
+    assert (await execute(cells))[1] == before
+    assert not await AuditEvent.filter(action="achievement.verify").exists()
+    monkeypatch.undo()
+
+    # Rejecting is a decision only: no draft, no refresh of the duplicate hints, the aggregates move.
+    refreshed = []
+    real_refresh = followups.duplicates.refresh
+
+    async def spy_refresh(conn, ids):
+        refreshed.append(list(ids))
+        return await real_refresh(conn, ids)
+
+    monkeypatch.setattr(followups.duplicates, "refresh", spy_refresh)
+    await achievements.reject_achievement(verifier, achievement.id, "Bukti kurang jelas.")
+    assert refreshed == [] and not await PressRelease.filter(achievement_id=achievement.id).exists()
+    assert (await execute(cells))[1] != before

@@ -9,10 +9,11 @@ persons of the page) and builds the response directly, without graphql-core reso
 achievement and without building ORM objects.
 
 What the plan answers is exactly what the ordinary execution answers: the same queryset and visibility
-(`achievement_queryset`), the same pagination (`paginate`), the same root-field permission, the same
+(`achievement_queryset`), the same pagination (`paginate`), the root field's own permission objects, the same
 person-name rule (`directory.public_person_name`), the same scalar serialisers. Anything else (another root
-field, a directive, a field with arguments or a resolver of its own, a repeated response key, invalid
-variables, any error) takes the ordinary path, which then answers or reports it as usual.
+field, a directive, a field with arguments, a resolver, permission classes or extensions of its own, a
+repeated response key, invalid variables, a caller the root field's gates refuse, any error) takes the
+ordinary path, which then answers or reports it as usual.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
+from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
 from tortoise.expressions import Subquery
 from tortoise.fields import BigIntField, CharField, IntField, SmallIntField, TextField
@@ -49,10 +51,9 @@ from schema.achievements.prefetch import PageFirst
 from schema.achievements.queries import achievement_order, achievement_queryset
 from schema.ids import encode_id
 from schema.pagination import check_page_args, paginate
-from schema.permissions import role_allowed
 from service import achievements as achievements_service
 from service import directory
-from service.errors import UserInputError
+from service.errors import DomainError, UserInputError
 from service.models import Achievement, AchievementPerson, Person
 
 log = logging.getLogger("juara.compiled")
@@ -83,10 +84,13 @@ class Plan:
     operation: Any
     root_key: str
     root_field: FieldNode
+    field_key: str = "Query.achievements"
+    gates: list[Any] = field(default_factory=list)  # the root field's permission objects, run before the plan
     connection: list[tuple[str, str, Any]] = field(default_factory=list)  # (key, what, detail)
     columns: list[str] = field(default_factory=list)
     person_columns: list[str] = field(default_factory=lambda: [
-        "achievement_id", "person__id", "person__name", "person__publication_consent"])
+        "achievement_id", "person__id", "person__name", "person__publication_consent", "person__consent_given_by",
+        "person__birth_date", "person__role"])
     names: bool = False  # Person.name selected: the rule may need the person's institution path
     node_source: str = ""
     person_source: str = ""
@@ -118,9 +122,35 @@ def _unwrap(gtype: Any) -> Any:
     return gtype
 
 
-def _fields(selection_set: SelectionSetNode | None, type_name: str,
+def _guarded(definition: Any) -> bool:
+    """A field the ordinary path runs something for besides reading it: permission classes, field
+    extensions, directives (on the strawberry field or in the SDL)."""
+    strawberry_field = (definition.extensions or {}).get("strawberry-definition")
+    if strawberry_field is not None and (
+        strawberry_field.permission_classes or strawberry_field.extensions or strawberry_field.directives
+    ):
+        return True
+    return bool(definition.ast_node is not None and definition.ast_node.directives)
+
+
+def _fields(selection_set: SelectionSetNode | None, gtype: GraphQLObjectType,
             fragments: dict[str, FragmentDefinitionNode]) -> list[FieldNode]:
-    """The fields selected on `type_name`, through fragments; refuses what the plan does not model."""
+    """The fields selected on `gtype`, through fragments; refuses what the plan does not model and every
+    field with a guard of its own (the plan would answer it without running the guard)."""
+    out = _selected(selection_set, gtype.name, fragments)
+    for f in out:
+        if f.name.value == "__typename":
+            continue
+        definition = gtype.fields.get(f.name.value)
+        if definition is None:
+            raise Unsupported("unknown field")
+        if _guarded(definition):
+            raise Unsupported("guarded field")
+    return out
+
+
+def _selected(selection_set: SelectionSetNode | None, type_name: str,
+              fragments: dict[str, FragmentDefinitionNode]) -> list[FieldNode]:
     if selection_set is None:
         raise Unsupported("no selection")
     out: list[FieldNode] = []
@@ -132,12 +162,12 @@ def _fields(selection_set: SelectionSetNode | None, type_name: str,
         elif isinstance(sel, InlineFragmentNode):
             if sel.type_condition is not None and sel.type_condition.name.value != type_name:
                 raise Unsupported("type condition")
-            out.extend(_fields(sel.selection_set, type_name, fragments))
+            out.extend(_selected(sel.selection_set, type_name, fragments))
         elif isinstance(sel, FragmentSpreadNode):
             frag = fragments.get(sel.name.value)
             if frag is None or frag.type_condition.name.value != type_name:
                 raise Unsupported("fragment")
-            out.extend(_fields(frag.selection_set, type_name, fragments))
+            out.extend(_selected(frag.selection_set, type_name, fragments))
     keys = [_key(f) for f in out]
     if len(set(keys)) != len(keys):
         raise Unsupported("repeated response key")
@@ -249,7 +279,7 @@ def _relation(plan: Plan, gtype: GraphQLObjectType, node: FieldNode, name: str,
     prefix = f"{name}__"
     id_index = plan.column(f"{prefix}id")
     entries = [(_key(f), _leaf(plan, target, f, Achievement, plan.column, prefix, f"{prefix}id", "r"))
-               for f in _fields(node.selection_set, target.name, fragments)]
+               for f in _fields(node.selection_set, target, fragments)]
     return f"(None if r[{id_index}] is None else {_dict(entries)})"
 
 
@@ -257,12 +287,13 @@ def _persons(plan: Plan, gtype: GraphQLObjectType, node: FieldNode,
              fragments: dict[str, FragmentDefinitionNode]) -> str:
     person_type = _unwrap(gtype.fields["persons"].type)
     entries = []
-    for f in _fields(node.selection_set, person_type.name, fragments):
+    for f in _fields(node.selection_set, person_type, fragments):
         if f.name.value == "name":
             if f.selection_set is not None:
                 raise Unsupported("selection on a leaf")
             plan.names = True
-            entries.append((_key(f), f"{plan.value(_person_name, 'name')}(p, run)"))
+            columns = {attr: plan.person_column(f"person__{attr}") for attr in _NAME_RULE_FIELDS}
+            entries.append((_key(f), f"{plan.value(_name_reader(columns), 'name')}(p, run)"))
         else:
             entries.append((_key(f), _leaf(plan, person_type, f, Person, plan.person_column, "person__",
                                            "person__id", "p")))
@@ -270,24 +301,56 @@ def _persons(plan: Plan, gtype: GraphQLObjectType, node: FieldNode,
     return "[_person(p, run) for p in run.persons.get(r[0], ())]"
 
 
+# What the person-name rule (service.persons.name_is_public) reads of a person besides its name.
+_NAME_RULE_FIELDS = ("publication_consent", "consent_given_by", "birth_date", "role", "erased_at")
+
+
 class _PersonFacts:
-    """What the person-name rule reads of a person."""
+    """What the person-name rule reads of a person, from the plan's row."""
 
-    __slots__ = ("name", "publication_consent")
+    __slots__ = ("name", *_NAME_RULE_FIELDS)
 
-    def __init__(self, name: str, consent: bool) -> None:
+    def __init__(self, name: str, values: dict[str, Any]) -> None:
         self.name = name
-        self.publication_consent = consent
+        for attr in _NAME_RULE_FIELDS:
+            setattr(self, attr, values.get(attr))
 
 
-def _person_name(row: Any, run: Run) -> str:
-    # achievement_id, person__id, person__name, person__publication_consent; the institution path last
-    # when the caller needs it read (a signed-in caller who is not staff).
-    name, consent = row[2], bool(row[3])
-    if consent or (run.actor is not None and run.actor.can_see_everything):
-        return name
-    path = row[-1] if run.actor is not None else None
-    return directory.public_person_name(run.actor, _PersonFacts(name, consent), path)  # type: ignore[arg-type]
+def _name_reader(columns: dict[str, int]) -> Callable[[Any, Run], str]:
+    """Person.name as the ordinary path shows it (`directory.public_person_name`), from the plan's row:
+    achievement_id, person__id, person__name, …, and the institution path last when the caller needs it
+    read (a signed-in caller who is not staff)."""
+    converters = {attr: _model_field(Person, attr).to_python_value for attr in _NAME_RULE_FIELDS}
+
+    def name_of(row: Any, run: Run) -> str:
+        if not row[columns["publication_consent"]]:
+            values: dict[str, Any] = {"publication_consent": False}  # nothing else matters without consent
+        else:
+            values = {attr: None if row[i] is None else converters[attr](row[i]) for attr, i in columns.items()}
+        path = row[-1] if run.actor is not None and not run.actor.can_see_everything else None
+        return directory.public_person_name(run.actor, _PersonFacts(row[2], values), path)  # type: ignore[arg-type]
+
+    return name_of
+
+
+def _gates(definition: Any) -> list[Any]:
+    """The root field's permission objects: the very instances the ordinary path runs. The plan answers
+    only behind gates it can run the same way (`admit(field_key, context)`, what their `has_permission`
+    runs) and refuses a root field with anything else around it (another extension, a directive)."""
+    strawberry_field = definition.extensions["strawberry-definition"]
+    if strawberry_field.directives or (definition.ast_node is not None and definition.ast_node.directives):
+        raise Unsupported("directive on the root field")
+    gates: list[Any] = []
+    for extension in strawberry_field.extensions:
+        if not isinstance(extension, PermissionExtension) or extension.fail_silently:
+            raise Unsupported("root field extension")
+        for permission in extension.permissions:
+            if not callable(getattr(permission, "admit", None)):
+                raise Unsupported("permission the plan cannot run")
+            gates.append(permission)
+    if len(gates) != len(strawberry_field.permission_classes):
+        raise Unsupported("permission classes outside an extension")
+    return gates
 
 
 def compile_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None) -> Plan:
@@ -302,10 +365,11 @@ def compile_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: 
     root = roots[0]
     if root.name.value != "achievements":
         raise Unsupported("root field")
-    plan = Plan(schema=schema, operation=operation, root_key=_key(root), root_field=root)
+    plan = Plan(schema=schema, operation=operation, root_key=_key(root), root_field=root,
+                field_key=f"{query_type.name}.{root.name.value}", gates=_gates(query_type.fields["achievements"]))
     plan.column("id")  # the row's own id, first: persons are grouped by it
     connection_type = _unwrap(query_type.fields["achievements"].type)
-    for f in _fields(root.selection_set, connection_type.name, fragments):
+    for f in _fields(root.selection_set, connection_type, fragments):
         name = f.name.value
         if name == "__typename":
             plan.connection.append((_key(f), "typename", connection_type.name))
@@ -314,7 +378,7 @@ def compile_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: 
         elif name == "pageInfo":
             info_type = _unwrap(connection_type.fields["pageInfo"].type)
             parts = []
-            for p in _fields(f.selection_set, info_type.name, fragments):
+            for p in _fields(f.selection_set, info_type, fragments):
                 if p.name.value == "__typename":
                     parts.append((_key(p), None, info_type.name))
                 elif p.name.value in PAGE_INFO and p.selection_set is None:
@@ -325,7 +389,7 @@ def compile_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: 
         elif name == "edges":
             edge_type = _unwrap(connection_type.fields["edges"].type)
             parts = []
-            for e in _fields(f.selection_set, edge_type.name, fragments):
+            for e in _fields(f.selection_set, edge_type, fragments):
                 if e.name.value == "__typename":
                     parts.append((_key(e), "typename", edge_type.name))
                 elif e.name.value == "cursor" and e.selection_set is None:
@@ -346,7 +410,7 @@ def _node(plan: Plan, node_type: GraphQLObjectType, edge_node: FieldNode,
     if plan.node_source:
         raise Unsupported("node twice")
     entries = []
-    for f in _fields(edge_node.selection_set, node_type.name, fragments):
+    for f in _fields(edge_node.selection_set, node_type, fragments):
         name = f.name.value
         if name in RELATIONS:
             entries.append((_key(f), _relation(plan, node_type, f, name, fragments)))
@@ -463,6 +527,16 @@ def plan_for(schema: GraphQLSchema, query: str, document: DocumentNode, operatio
     return _plans[key]
 
 
+def _admitted(plan: Plan, context: Any) -> bool:
+    """Whether the root field's own gates let this caller in; a refusal is the ordinary path's to report."""
+    try:
+        for gate in plan.gates:
+            gate.admit(plan.field_key, context)
+    except DomainError:
+        return False
+    return True
+
+
 class CompiledPlans(SchemaExtension):
     """Answers a covered query from its compiled plan; leaves every other request to the ordinary path."""
 
@@ -470,11 +544,9 @@ class CompiledPlans(SchemaExtension):
         ec = self.execution_context
         result = None
         context = ec.context
-        if (ec.graphql_document is not None and ec.query and not ec.result
-                and not getattr(context, "bad_credentials", True)):
-            actor = context.actor
+        if ec.graphql_document is not None and ec.query and not ec.result:
             plan = plan_for(ec.schema._schema, ec.query, ec.graphql_document, ec.operation_name)
-            if plan is not None and role_allowed("Query.achievements", actor.role if actor else None):
+            if plan is not None and _admitted(plan, context):
                 try:
                     result = await execute_plan(plan, ec.schema, context, ec.variables)
                 except (Unsupported, UserInputError):

@@ -48,3 +48,24 @@ class CreatePersonInput:
         description="Who agreed (when publicationConsent is true). Default: GUARDIAN for a minor, SELF otherwise. "
         + GUARDIAN_CONSENT_TEXT,
     )
+
+
+@strawberry.input(description="Every field of CreatePersonInput, all optional: only the fields sent change. "
+                  "A request naming neither publicationConsent nor consentGivenBy changes no consent.")
+class UpdatePersonInput:
+    name: str | None = strawberry.UNSET
+    publication_consent: bool | None = strawberry.field(default=strawberry.UNSET,
+                                                        description=GUARDIAN_CONSENT_TEXT)
+    institution_id: strawberry.ID | None = strawberry.UNSET
+    kecamatan_id: strawberry.ID | None = strawberry.UNSET
+    desa_id: strawberry.ID | None = strawberry.UNSET
+    nik: str | None = strawberry.UNSET
+    birth_date: dt.date | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    role: PersonRoleEnum | None = strawberry.field(
+        default=strawberry.UNSET, description="null: back to the default (SISWA for a SEKOLAH, else WARGA)."
+    )
+    consent_given_by: ConsentGiverEnum | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Who agreed. Default: GUARDIAN for a minor, SELF otherwise. " + GUARDIAN_CONSENT_TEXT,
+    )

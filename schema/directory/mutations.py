@@ -2,12 +2,17 @@
 
 import strawberry
 
-from schema.directory.inputs import CreateCategoryInput, CreateInstitutionInput, CreatePersonInput
+from schema.directory.inputs import (
+    CreateCategoryInput,
+    CreateInstitutionInput,
+    CreatePersonInput,
+    UpdatePersonInput,
+)
 from schema.directory.types import CategoryType, InstitutionType, PersonType
 from schema.errors import UserError, run_mutation
 from schema.ids import decode_id, given
 from schema.permissions import GATE
-from service import directory
+from service import directory, erasure
 from service.enums import ConsentGiver, InstitutionKind, PersonRole
 
 
@@ -66,6 +71,43 @@ class DirectoryMutations:
                 role=PersonRole(input.role) if given(input.role) else None,
                 consent_given_by=ConsentGiver(input.consent_given_by) if given(input.consent_given_by) else None,
             )
+
+        row, errors = await run_mutation(info, call)
+        return PersonPayload(person=PersonType.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(permission_classes=GATE, description="Correct a person; only the fields sent change.")
+    async def update_person(self, info: strawberry.Info, id: strawberry.ID, input: UpdatePersonInput) -> PersonPayload:  # noqa: A002
+        async def call():
+            pk = decode_id(id, "Person", "id")
+            changes: dict = {}
+            plain = {"name": "name", "publication_consent": "publication_consent", "nik": "nik",
+                     "birth_date": "birth_date", "phone": "phone"}
+            for attr, key in plain.items():
+                value = getattr(input, attr)
+                if value is not strawberry.UNSET:
+                    changes[key] = value
+            if input.publication_consent is None:
+                changes.pop("publication_consent", None)
+            for attr, type_name, field_name in (("institution_id", "Institution", "institutionId"),
+                                                ("kecamatan_id", "Kecamatan", "kecamatanId"),
+                                                ("desa_id", "Desa", "desaId")):
+                value = getattr(input, attr)
+                if value is not strawberry.UNSET:
+                    changes[attr] = decode_id(value, type_name, field_name)
+            if input.role is not strawberry.UNSET:
+                changes["role"] = PersonRole(input.role) if input.role else None
+            if input.consent_given_by is not strawberry.UNSET:
+                changes["consent_given_by"] = ConsentGiver(input.consent_given_by) if input.consent_given_by else None
+            return await directory.update_person(info.context.actor, pk, changes)
+
+        row, errors = await run_mutation(info, call)
+        return PersonPayload(person=PersonType.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(permission_classes=GATE, description="Erase a person's name, NIK, birth date and phone "
+                         "on their request (UU No. 27/2022); their achievements stay, counted, as \"(nama dihapus)\".")
+    async def erase_person(self, info: strawberry.Info, id: strawberry.ID, reason: str) -> PersonPayload:  # noqa: A002
+        async def call():
+            return await erasure.erase_person(info.context.actor, decode_id(id, "Person", "id"), reason)
 
         row, errors = await run_mutation(info, call)
         return PersonPayload(person=PersonType.from_row(row) if row else None, errors=errors)

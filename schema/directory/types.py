@@ -9,7 +9,7 @@ import strawberry
 from schema.ids import encode_id
 from schema.node import Node
 from schema.regions.types import DesaType, KecamatanType, load_desa, load_kecamatan
-from service import directory, persons
+from service import directory, nik, persons
 from service.enums import ConsentGiver, InstitutionKind, PersonRole
 from service.models import Category, Institution, Person
 
@@ -163,21 +163,26 @@ class PersonType(Node):
     async def desa(self, info: strawberry.Info) -> DesaType | None:
         return await load_desa(info, self._row.desa_id)  # type: ignore[attr-defined]
 
-    async def _private(self, info: strawberry.Info, value):
+    async def _private(self, info: strawberry.Info, field: str, value):
         if value is None:
             return None
         if directory.can_see_private(info.context.actor, self._row, await self._path(info)):
+            await info.context.loaders.personal_data_read.load((self._row.id, field))
             return value
         return None
 
     @strawberry.field(description="NIK (16 digits); null unless the caller may see personal data.")
     async def nik(self, info: strawberry.Info) -> str | None:
-        return await self._private(info, self._row.nik)
+        if not self._row.nik_encrypted:
+            return None
+        if not directory.can_see_private(info.context.actor, self._row, await self._path(info)):
+            return None
+        return await self._private(info, "nik", nik.read_nik(self._row))
 
     @strawberry.field(description="Birth date; null unless the caller may see personal data.")
     async def birth_date(self, info: strawberry.Info) -> dt.date | None:
-        return await self._private(info, self._row.birth_date)
+        return await self._private(info, "birthDate", self._row.birth_date)
 
     @strawberry.field(description="Phone; null unless the caller may see personal data.")
     async def phone(self, info: strawberry.Info) -> str | None:
-        return await self._private(info, self._row.phone)
+        return await self._private(info, "phone", self._row.phone)

@@ -41,7 +41,10 @@ def _xlsx_rows_streamed(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]
     """Stream the rows of the data sheet: values only, with dates recognised by their cell style.
 
     A lean reader instead of openpyxl's read-only mode, which builds a rich-text object for every
-    inline string (how openpyxl itself and many generators write text) and is ten times slower."""
+    inline string (how openpyxl itself and many generators write text) and is ten times slower.
+
+    Long on purpose: the row generator and its helpers are closures over the open archive, the shared
+    strings and the date styles, read once per file and used for every cell."""
     import posixpath
     import xml.etree.ElementTree as ET  # noqa: S405 - the archive is size-limited; no DTDs or entities in XLSX
     import zipfile
@@ -219,7 +222,10 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
 
     calamine holds the sheet as one table from its first to its last cell, so it only reads sheets whose every
     cell is plainly written within A1:Z99999; any other sheet (a stray cell far away, unusual XML, a file
-    calamine cannot open) goes to the streaming reader, which gives the same rows or the same refusal."""
+    calamine cannot open) goes to the streaming reader, which gives the same rows or the same refusal.
+
+    Long on purpose: each way a sheet can fall back to the streaming reader is decided here, next to the
+    calamine call it guards."""
     import zipfile
 
     import python_calamine

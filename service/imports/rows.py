@@ -120,7 +120,42 @@ _RANK_CHOICES = list(RANK_LABELS.values())
 
 def parse_row(number: int, cells: dict[str, Any], refs: References, report: ImportReport,
               new_persons: dict[str, tuple[str, bool]]) -> ParsedRow | None:
+    """One sheet row checked cell by cell (every problem reported) and, when it has none,
+    what it writes; the persons it names for the first time are noted in `new_persons`."""
     before = report.problem_count
+    text = _text_cells(number, cells, report)
+    level, rank, category = _choices(number, text, refs, report)
+    date = _date_cell(number, cells, report)
+    names = list(dict.fromkeys(_split_names(text["persons"]))) if text["persons"] else []
+    # The rules the create mutation checks too (service.achievement_rules), worded for a sheet cell.
+    for breach in check_achievement(today=refs.today, date=date, rank=rank, rank_label=text["rank_label"],
+                                    person_count=len(names)):
+        report.add(_problem(number, _BREACH_COLUMN[breach.subject], breach.code, breach.row_message))
+    kecamatan_id, desa_id = _region(number, text, refs, report)
+    consent = _consent(number, text, report)
+    if len(names) <= MAX_PERSONS_PER_ROW and any(len(n) > 200 for n in names):
+        report.add(_problem(number, "persons", UserErrorCode.INVALID, "nama terlalu panjang (maksimal 200 karakter)."))
+    urls = _urls(number, text, report)
+
+    if report.problem_count != before:
+        return None
+    for name in names:
+        k = _key(name)
+        if k in refs.persons:
+            continue
+        # A new person is published by full name only when every row naming them says so.
+        prev = new_persons.get(k)
+        new_persons[k] = (prev[0] if prev else name, consent if prev is None else prev[1] and consent)
+    cat_id, root_id = category  # type: ignore[misc]
+    values = (
+        text["title"], text["event_name"], text["organizer"], level.value, LEVEL_ORDER.index(level),  # type: ignore[union-attr]
+        rank.value, text["rank_label"], cat_id, root_id, date, text["location"], text["description"],  # type: ignore[union-attr]
+        (AchieverKind.PERSON if names else AchieverKind.INSTITUTION).value, kecamatan_id, desa_id,
+    )
+    return ParsedRow(number, values, tuple(_key(n) for n in names), tuple(urls))
+
+
+def _text_cells(number: int, cells: dict[str, Any], report: ImportReport) -> dict[str, str | None]:
     text: dict[str, str | None] = {}
     for key, required, limit in _TEXT_COLUMNS:
         raw = cells.get(key)
@@ -141,6 +176,11 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
             value = None
         text[key] = value
 
+    return text
+
+
+def _choices(number: int, text: dict[str, str | None], refs: References, report: ImportReport) -> tuple[Any, Any, Any]:
+    """Level, rank and category named by their cells (None when a cell names none of the choices)."""
     level = rank = None
     if text["level"]:
         level, msg = _choose(text["level"], _LEVEL_BY_KEY, _LEVEL_CHOICES)
@@ -155,7 +195,10 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
         category, msg = _choose(text["category"], refs.categories, refs.category_labels)
         if msg:
             report.add(_problem(number, "category", UserErrorCode.NOT_FOUND, msg))
+    return level, rank, category
 
+
+def _date_cell(number: int, cells: dict[str, Any], report: ImportReport) -> dt.date | None:
     raw_date = cells.get("date")
     date = None
     if raw_date is None or (isinstance(raw_date, str) and not raw_date.strip()):
@@ -165,12 +208,12 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
         if date is None:
             report.add(_problem(number, "date", UserErrorCode.INVALID,
                                 f"'{str(raw_date)[:40]}' bukan tanggal; tulis seperti 12/10/2026."))
-    names = list(dict.fromkeys(_split_names(text["persons"]))) if text["persons"] else []
-    # The rules the create mutation checks too (service.achievement_rules), worded for a sheet cell.
-    for breach in check_achievement(today=refs.today, date=date, rank=rank, rank_label=text["rank_label"],
-                                    person_count=len(names)):
-        report.add(_problem(number, _BREACH_COLUMN[breach.subject], breach.code, breach.row_message))
+    return date
 
+
+def _region(number: int, text: dict[str, str | None], refs: References,
+            report: ImportReport) -> tuple[int | None, int | None]:
+    """Kecamatan and desa from their cells, or the institution's when both are empty."""
     kecamatan_id = desa_id = None
     if text["kecamatan"]:
         kecamatan_id, msg = _choose(text["kecamatan"], refs.kecamatan, refs.kecamatan_labels)
@@ -199,7 +242,10 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
                                 f"ada beberapa desa bernama '{raw[:60]}'; isi juga kolom Kecamatan."))
     if kecamatan_id is None and desa_id is None and not text["kecamatan"] and not text["desa"]:
         kecamatan_id, desa_id = refs.institution_kecamatan_id, refs.institution_desa_id
+    return kecamatan_id, desa_id
 
+
+def _consent(number: int, text: dict[str, str | None], report: ImportReport) -> bool:
     consent = False
     if text["consent"]:
         k = _key(text["consent"])
@@ -208,8 +254,10 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
         elif k not in _NO:
             report.add(_problem(number, "consent", UserErrorCode.INVALID,
                                 f"'{text['consent'][:30]}' tidak dikenal; isi Ya atau Tidak."))
-    if len(names) <= MAX_PERSONS_PER_ROW and any(len(n) > 200 for n in names):
-        report.add(_problem(number, "persons", UserErrorCode.INVALID, "nama terlalu panjang (maksimal 200 karakter)."))
+    return consent
+
+
+def _urls(number: int, text: dict[str, str | None], report: ImportReport) -> list[str]:
     urls: list[str] = []
     if text["evidence_urls"]:
         for url in re.split(r"[\s;,]+", text["evidence_urls"]):
@@ -224,23 +272,7 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
         if len(urls) > MAX_URLS_PER_ROW:
             report.add(_problem(number, "evidence_urls", UserErrorCode.TOO_LARGE,
                                 f"paling banyak {MAX_URLS_PER_ROW} tautan bukti."))
-
-    if report.problem_count != before:
-        return None
-    for name in names:
-        k = _key(name)
-        if k in refs.persons:
-            continue
-        # A new person is published by full name only when every row naming them says so.
-        prev = new_persons.get(k)
-        new_persons[k] = (prev[0] if prev else name, consent if prev is None else prev[1] and consent)
-    cat_id, root_id = category  # type: ignore[misc]
-    values = (
-        text["title"], text["event_name"], text["organizer"], level.value, LEVEL_ORDER.index(level),  # type: ignore[union-attr]
-        rank.value, text["rank_label"], cat_id, root_id, date, text["location"], text["description"],  # type: ignore[union-attr]
-        (AchieverKind.PERSON if names else AchieverKind.INSTITUTION).value, kecamatan_id, desa_id,
-    )
-    return ParsedRow(number, values, tuple(_key(n) for n in names), tuple(urls))
+    return urls
 
 
 def _find_header(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> tuple[dict[int, str], int]:

@@ -96,7 +96,10 @@ async def _check_and_write(actor: Actor, institution: Institution, path: Path, i
     On SQLite the whole file is checked first, and nothing is begun when a row has a problem.
 
     Links to persons are written once the whole file is checked: new persons are created only then, with the
-    publication consent of every row naming them."""
+    publication consent of every row naming them.
+
+    Long on purpose: the check thread, the queue between it and the writer, and the transaction share one
+    state (what was written, whether a row had a problem) that must be unwound together on any failure."""
     loop = asyncio.get_running_loop()
     # A few batches in flight at most: the check waits for the writer rather than filling memory.
     pending: asyncio.Queue[list[tuple] | None] = asyncio.Queue(maxsize=4)

@@ -5,7 +5,7 @@ from tortoise import fields
 
 
 async def move_consent_and_roles(apps, schema_editor):
-    """Roles from the institution's kind (SISWA for a school's persons, WARGA otherwise); a consent already
+    """NIK encrypted (service/nik.py); roles from the institution's kind (SISWA for a school's persons, WARGA otherwise); a consent already
     given becomes SELF for adults and GUARDIAN for minors, recorded when the person was registered."""
     from service.persons import default_consent_giver, is_minor_on
 
@@ -34,6 +34,16 @@ async def move_consent_and_roles(apps, schema_editor):
             birth = dt.date.fromisoformat(birth[:10])
         minor = is_minor_on(birth, row["role"], _today())
         givers.setdefault(default_consent_giver(minor).value, []).append(row["id"])
+    # NIK: encrypted under the key in force, with its lookup hash; the plain column is then dropped.
+    from service.nik import nik_columns
+
+    plain = await client.execute_query_dict("SELECT id, nik FROM person WHERE nik IS NOT NULL AND nik <> ''")
+    for row in plain:
+        cols = nik_columns(row["nik"])
+        await client.execute_query(
+            q("UPDATE person SET nik_encrypted = ?, nik_hash = ? WHERE id = ?"),
+            [cols["nik_encrypted"], cols["nik_hash"], row["id"]],
+        )
     for giver, ids in givers.items():
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
@@ -73,8 +83,19 @@ class Migration(migrations.Migration):
         ),
         ops.AddField(
             model_name='Person',
+            name='nik_encrypted',
+            field=fields.CharField(null=True, max_length=120),
+        ),
+        ops.AddField(
+            model_name='Person',
+            name='nik_hash',
+            field=fields.CharField(null=True, db_index=True, max_length=64),
+        ),
+        ops.AddField(
+            model_name='Person',
             name='role',
             field=fields.CharEnumField(default=PersonRole.WARGA, description='SISWA: SISWA\nMAHASISWA: MAHASISWA\nGURU: GURU\nPEGAWAI: PEGAWAI\nATLET: ATLET\nWARGA: WARGA\nLAINNYA: LAINNYA', db_default=PersonRole.WARGA, enum_type=PersonRole, max_length=12),
         ),
         ops.RunPython(move_consent_and_roles, ops.RunPython.noop),
+        ops.RemoveField(model_name='Person', name='nik'),
     ]

@@ -41,7 +41,9 @@ class Person(Model):
     consent_given_by = fields.CharEnumField(ConsentGiver, max_length=8, null=True)
     consent_recorded_at = fields.DatetimeField(null=True)
     # Personal data (UU 27/2022): never exposed to the public or to other institutions.
-    nik = fields.CharField(max_length=16, null=True)
+    # NIK as "<key id>:<AES-GCM ciphertext>" and its keyed hash for lookups (service/nik.py): no digits at rest.
+    nik_encrypted = fields.CharField(max_length=120, null=True)
+    nik_hash = fields.CharField(max_length=64, null=True, db_index=True)
     birth_date = fields.DateField(null=True)
     phone = fields.CharField(max_length=32, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

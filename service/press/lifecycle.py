@@ -14,7 +14,6 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from service import audit
-from service import persons as persons_rules
 from service.accounts import valid_initials
 from service.clock import now
 from service.config import get_settings
@@ -34,6 +33,7 @@ from service.models import (
     PressReleaseRevision,
     User,
 )
+from service.persons import ERASED_NAME, consent_values_public
 from service.press import language as lang
 from service.press.history import history_for
 from service.press.render import (
@@ -126,7 +126,12 @@ async def facts_for(
         if pid in persons:
             name, consent, role, giver, birth_date, erased_at = persons[pid]
             role_value = str(getattr(role, "value", role)) if role else None
-            public = erased_at is None and persons_rules.consent_values_public(
+            if erased_at is not None:
+                # Erased on request: counted, never named, and no history about them.
+                by_achievement[aid].append(PersonFacts(name=ERASED_NAME, consent=True, role=role_value))
+                person_links[aid].append((pid, ERASED_NAME, False))
+                continue
+            public = consent_values_public(
                 bool(consent), str(getattr(giver, "value", giver)) if giver else None, birth_date, role_value,
                 dates[aid])
             by_achievement[aid].append(PersonFacts(name=name, consent=public, role=role_value))
@@ -270,6 +275,57 @@ async def flag_releases(achievement_id: int, reason: str, conn: Any) -> int:
     return await PressRelease.filter(achievement_id=achievement_id).using_db(conn).update(
         needs_review_reason=reason[:300]
     )
+
+
+async def person_changed(person_id: int, actor: Actor | None, conn: Any, *, reason: str,
+                         old_names: list[str] | None = None, replacement: str | None = None) -> dict[str, int]:
+    """After a person's name or consent changed (or the person was erased): the DRAFT and IN_REVIEW releases
+    of their achievements are regenerated from the current facts, a roundup's text loses the old name, and a
+    PUBLISHED release that named them is flagged for review (its text, a public record, stays)."""
+    achievement_ids = await AchievementPerson.filter(person_id=person_id).using_db(conn).values_list(
+        "achievement_id", flat=True)
+    names = [n for n in (old_names or []) if n]
+    counts = {"regenerated": 0, "scrubbed": 0, "flagged": 0}
+    if achievement_ids:
+        achievements = await Achievement.filter(id__in=list(achievement_ids)).using_db(conn)
+        facts = {f.key: f for f in await facts_for(achievements, conn)}
+        initials = await editor_initials(actor, conn)
+        for release in await PressRelease.filter(
+            achievement_id__in=list(achievement_ids), status__in=EDITABLE
+        ).using_db(conn):
+            fact = facts[release.achievement_id]  # type: ignore[attr-defined]
+            try:
+                draft = render_draft(fact, release.template, initials)
+            except UserInputError:
+                draft = render_draft(fact, None, initials)
+            await _replace_text(release, draft.title[:MAX_TITLE], draft.body, actor, conn)
+            counts["regenerated"] += 1
+    if names:
+        # Roundups and other editable texts: the old name gives way to what may be printed now.
+        for release in await PressRelease.filter(status__in=EDITABLE).using_db(conn):
+            title, body = release.title, release.body
+            for name in names:
+                title, body = title.replace(name, replacement or ""), body.replace(name, replacement or "")
+            if (title, body) != (release.title, release.body):
+                await _replace_text(release, title[:MAX_TITLE], body, actor, conn)
+                counts["scrubbed"] += 1
+        for release in await PressRelease.filter(
+            status=PressReleaseStatus.PUBLISHED
+        ).using_db(conn).only("id", "title", "body"):
+            if any(n in release.title or n in release.body for n in names):
+                await PressRelease.filter(id=release.id).using_db(conn).update(needs_review_reason=reason[:300])
+                counts["flagged"] += 1
+    return counts
+
+
+async def _replace_text(release: PressRelease, title: str, body: str, actor: Actor | None, conn: Any) -> None:
+    if (title, body) == (release.title, release.body):
+        return
+    await PressRelease.filter(id=release.id).using_db(conn).update(
+        title=title, body=body, version=F("version") + 1, updated_at=now())
+    await audit.record(actor, "press_release.regenerate", "PressRelease", release.id,
+                       before={"version": release.version}, after={"version": release.version + 1},
+                       connection=conn)
 
 
 # --- editing --------------------------------------------------------------------------------------

@@ -128,8 +128,11 @@ async def test_seed_persons_with_and_without_consent_and_personal_data(db):
     await _seed(20)
     assert await Person.filter(publication_consent=True).exists()
     assert await Person.filter(publication_consent=False).exists()
-    with_nik = await Person.filter(nik__isnull=False).values_list("nik", "birth_date")
-    assert with_nik and await Person.filter(nik__isnull=True).exists()
+    from service.nik import decrypt
+
+    stored = await Person.filter(nik_encrypted__isnull=False).values_list("nik_encrypted", "birth_date")
+    with_nik = [(decrypt(cipher), birth) for cipher, birth in stored]  # no digits at rest
+    assert with_nik and await Person.filter(nik_encrypted__isnull=True).exists()
     for nik, birth in with_nik:
         assert len(nik) == 16 and nik.isdigit() and nik.startswith("3303") and birth is not None
         assert nik.endswith("0000"), "serial 0000 is never issued, so demo NIKs cannot be real ones"

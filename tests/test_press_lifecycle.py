@@ -324,7 +324,7 @@ async def test_withdrawn_verification_archives_the_published_release(db):
     editor, _ = await _actor(Role.EDITOR)
     await achievements.verify_achievement(verifier, achievement.id)
     release = await PressRelease.get(achievement_id=achievement.id)
-    await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul", body="Isi lengkap."))
+    await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul", body="Isi lengkap. (LPU/Kominfo)"))
     await press.set_press_release_status(editor, release.id, PressReleaseStatus.PUBLISHED)
     assert await press.visible_releases(None).filter(id=release.id).exists()
 

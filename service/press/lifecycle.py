@@ -92,7 +92,9 @@ async def facts_for(
 ) -> list[AchievementFacts]:
     """The plain facts of several achievements, in a fixed number of queries (not one per row).
 
-    With `with_context`, each also gets its sentences of context from verified history (history.py)."""
+    With `with_context`, each also gets its sentences of context from verified history (history.py).
+    Long on purpose: one bulk read per table, then one pass that assembles the facts; split, the
+    lookups would have to travel between the parts."""
     if not achievements:
         return []
     ids = [a.id for a in achievements]

@@ -508,6 +508,48 @@ def _headline(subject: str, verb: str, prize_words: str, detail: str, event: str
 _ATTRIBUTIONS = ("kata", "ujar", "tutur", "jelas")
 
 
+@dataclass(frozen=True)
+class _Who:
+    who: str
+    who_plain: str
+    later: str
+    headline_subject: str
+    members: str | None
+    roles: tuple[str, ...]
+
+
+def _who(facts, inst_short: str) -> _Who:  # noqa: ANN001 - AchievementFacts (render.py)
+    """Who achieved, each way a draft names them; a name only with consent, a role noun always."""
+    institution, inst_kind = facts.institution_name, facts.institution_kind
+    persons = facts.persons
+    count = len(persons)
+    roles = [_value(p.role) if getattr(p, "role", None) else default_role(inst_kind, facts.category_slug)
+             for p in persons]
+    named = [p.name for p in persons if p.consent]
+    hidden = count - len(named)
+    members = None
+    if count == 1:
+        role = roles[0]
+        described = person_of(role, institution, inst_kind, facts.kecamatan)
+        if named:
+            who_plain = f"{named[0]}, {described}"
+            return _Who(f"{who_plain},", who_plain, first_name(named[0]), plain_name(named[0]), None, tuple(roles))
+        headline = lang.ucfirst(person_of(role, inst_short, inst_kind, None))
+        return _Who(f"seorang {described}", f"seorang {described}", f"{ROLE_NOUN.get(role, 'perwakilan')} tersebut",
+                    headline, None, tuple(roles))
+    if count > 1:
+        noun = ROLE_NOUN.get(roles[0] if len(set(roles)) == 1 else "LAINNYA", "perwakilan")
+        if named:
+            members = lang.join_names([*named, *([f"{lang.number_word(hidden)} {noun} lainnya"] if hidden else [])])
+        else:
+            members = f"{lang.number_word(count)} {noun}"
+        return _Who(f"tim {institution}", f"tim {institution}", "tim tersebut", f"Tim {inst_short}", members,
+                    tuple(roles))
+    later = inst_short if inst_short != institution else (
+        "sekolah tersebut" if inst_kind == InstitutionKind.SEKOLAH else "instansi tersebut")
+    return _Who(institution, institution, later, institution if len(institution) <= 32 else inst_short, None, ())
+
+
 def build_story(facts, variant: int, byline: str) -> Story:  # noqa: ANN001 - AchievementFacts (render.py)
     """Every fact the entry gives, once: see the module docstring for what is decided here."""
     pick = facts.key // 7
@@ -523,41 +565,10 @@ def build_story(facts, variant: int, byline: str) -> Story:  # noqa: ANN001 - Ac
     event = f"{facts.event_name} {level}" if level else facts.event_name
     place, online = place_phrase(facts.location)
     where = place or "di [[ tempat kegiatan ]]"
-    persons = facts.persons
-    count = len(persons)
-    roles = [_value(p.role) if getattr(p, "role", None) else default_role(inst_kind, facts.category_slug)
-             for p in persons]
-    named = [p.name for p in persons if p.consent]
-    hidden = count - len(named)
-    # Who did it.
-    if count == 1:
-        role = roles[0]
-        described = person_of(role, institution, inst_kind, facts.kecamatan)
-        if named:
-            who_plain = f"{named[0]}, {described}"
-            who = f"{who_plain},"
-            later = first_name(named[0])
-            headline_subject = plain_name(named[0])
-        else:
-            who_plain = who = f"seorang {described}"
-            later = f"{ROLE_NOUN.get(role, 'perwakilan')} tersebut"
-            headline_subject = lang.ucfirst(person_of(role, inst_short, inst_kind, None))
-    elif count > 1:
-        noun = ROLE_NOUN.get(roles[0] if len(set(roles)) == 1 else "LAINNYA", "perwakilan")
-        who_plain = who = f"tim {institution}"
-        later = "tim tersebut"
-        headline_subject = f"Tim {inst_short}"
-        if named:
-            members = lang.join_names([*named, *([f"{lang.number_word(hidden)} {noun} lainnya"] if hidden else [])])
-        else:
-            members = f"{lang.number_word(count)} {noun}"
-    else:
-        who_plain = who = institution
-        later = inst_short if inst_short != institution else (
-            "sekolah tersebut" if inst_kind == InstitutionKind.SEKOLAH else "instansi tersebut")
-        headline_subject = institution if len(institution) <= 32 else inst_short
-    if count <= 1:
-        members = None
+    w = _who(facts, inst_short)
+    who, who_plain, later, headline_subject, members = w.who, w.who_plain, w.later, w.headline_subject, w.members
+    roles = list(w.roles)
+    count = len(facts.persons)
     verbs = _VERBS[kind]
     verb = verbs[pick % len(verbs)]
     headline_verb = _HEADLINE_VERBS[kind][(pick + variant - 1) % len(_HEADLINE_VERBS[kind])]

@@ -26,7 +26,7 @@ class User(Model):
         """The byline initials: as set, else from the full name ('Lalang Pradistia Utama' -> 'LPU')."""
         if self.initials_override:
             return self.initials_override
-        from service.press.language import byline_initials
+        from service.initials import byline_initials
 
         return byline_initials(self.full_name)
 

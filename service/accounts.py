@@ -160,7 +160,7 @@ async def _address_delay(ip_key: str | None) -> None:
     ).first()
     excess = row.failures - s.login_ip_max_failures if row else 0
     if excess >= 0 and row is not None:
-        await _pause(min(s.login_slowdown_ms * (excess + 1), s.login_ip_max_delay_ms) / 1000)
+        await _pause(min(s.login_slowdown_ms * (excess + 1), s.login_ip_max_delay_ms) * 0.001)  # ms to seconds
 
 
 async def check_password(password_hash: str, password: str) -> bool:

@@ -215,6 +215,42 @@ async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
     person = await Person.filter(id=person_id, erased_at__isnull=True).first()
     if person is None or not await _may_manage(actor, person):
         raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Orang tidak ditemukan.")
+    values = await _person_changes(actor, person, changes)
+    was_public = persons.name_is_public(person)
+    old_name = person.name
+    before = audit.snapshot(person, _AUDITED)
+    if "nik" in values:
+        values.update(nik_columns(values.pop("nik")))
+    async with in_transaction() as conn:
+        if values:
+            await Person.filter(id=person.id).using_db(conn).update(**values)
+        person = await Person.get(id=person.id).using_db(conn)
+        now_public = persons.name_is_public(person)
+        changed_fields = sorted(k for k in changes if k in values or k == "nik")
+        await audit.record(
+            actor, "person.update", "Person", person.id,
+            before={k: v for k, v in before.items() if k in values},
+            after={**{k: v for k, v in audit.snapshot(person, _AUDITED).items() if k in values},
+                   "changedFields": changed_fields},
+            connection=conn,
+        )
+        if was_public != now_public or person.name != old_name:
+            from service.press.lifecycle import person_changed
+
+            reason = ("Persetujuan publikasi nama telah dicabut; periksa dan koreksi rilis ini."
+                      if was_public and not now_public else
+                      "Data orang yang disebut dalam rilis ini telah dikoreksi; periksa ulang.")
+            hidden = was_public and (not now_public or person.name != old_name)
+            await person_changed(
+                person.id, actor, conn, reason=reason, old_names=[old_name] if hidden else [],
+                replacement=public_person_name(None, person, None) if not now_public else person.name,
+            )
+    return person
+
+
+async def _person_changes(actor: Actor, person: Person, changes: dict) -> dict:
+    """The column values of an update_person request, each field checked, and the consent rules applied
+    to the person as the change would leave it (raises the problems found)."""
     problems = Problems()
     values: dict = {}
     if "name" in changes:
@@ -268,36 +304,7 @@ async def update_person(actor: Actor, person_id: int, changes: dict) -> Person:
             "atau cabut persetujuan publikasi.",
         )
     problems.raise_if_any()
-    was_public = persons.name_is_public(person)
-    old_name = person.name
-    before = audit.snapshot(person, _AUDITED)
-    if "nik" in values:
-        values.update(nik_columns(values.pop("nik")))
-    async with in_transaction() as conn:
-        if values:
-            await Person.filter(id=person.id).using_db(conn).update(**values)
-        person = await Person.get(id=person.id).using_db(conn)
-        now_public = persons.name_is_public(person)
-        changed_fields = sorted(k for k in changes if k in values or k == "nik")
-        await audit.record(
-            actor, "person.update", "Person", person.id,
-            before={k: v for k, v in before.items() if k in values},
-            after={**{k: v for k, v in audit.snapshot(person, _AUDITED).items() if k in values},
-                   "changedFields": changed_fields},
-            connection=conn,
-        )
-        if was_public != now_public or person.name != old_name:
-            from service.press.lifecycle import person_changed
-
-            reason = ("Persetujuan publikasi nama telah dicabut; periksa dan koreksi rilis ini."
-                      if was_public and not now_public else
-                      "Data orang yang disebut dalam rilis ini telah dikoreksi; periksa ulang.")
-            hidden = was_public and (not now_public or person.name != old_name)
-            await person_changed(
-                person.id, actor, conn, reason=reason, old_names=[old_name] if hidden else [],
-                replacement=public_person_name(None, person, None) if not now_public else person.name,
-            )
-    return person
+    return values
 
 
 async def _institution_kind(person: Person) -> InstitutionKind | None:

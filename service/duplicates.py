@@ -171,6 +171,10 @@ async def _persons_of(conn: Any, ids: Sequence[int]) -> dict[int, set[int]]:
     return out
 
 
+# Records one candidate pair (subject, other, reason, score), keeping the strongest reason per pair.
+AddCandidate = Callable[[int, int, DuplicateReason, int], None]
+
+
 async def find_hints(
     conn: Any, ids: Sequence[int], members: Callable[[int], bool] | None = None, files: bool = True,
     limit: int | None = MAX_HINTS_PER_ACHIEVEMENT,
@@ -182,10 +186,7 @@ async def find_hints(
 
     `members` tells which achievements belong to the whole set being checked when `ids` is one chunk of
     it: a pair of two members is scored once, from its newer side, whichever chunk holds the older one.
-
-    Long on purpose: the three kinds of match (same file, similar entry, one person in one event) fill one
-    candidate table from the subjects read once, and it runs for every import chunk, so its loops stay
-    in one frame instead of handing that state from call to call."""
+    The three kinds of match each add their candidates; the strongest are kept."""
     subjects = await _entries(conn, ids)
     if members is None:
         members = subjects.__contains__
@@ -203,9 +204,17 @@ async def find_hints(
     subject_ids = list(subjects)
     persons = await _persons_of(conn, subject_ids)
 
-    # 1. The same evidence file: a certificate scan uploaded twice.
+    if files:
+        await _same_evidence_file(conn, subject_ids, add)
+    await _similar_entries(conn, subjects, persons, members, add)
+    await _same_person_event(conn, subjects, persons, members, limit, add)
+    return _strongest(candidates, limit)
+
+
+async def _same_evidence_file(conn: Any, subject_ids: list[int], add: AddCandidate) -> None:
+    """The same evidence file: a certificate scan uploaded twice."""
     hashes: dict[str, set[int]] = defaultdict(set)
-    for r in [] if not files else await _rows_in(conn, "SELECT achievement_id, sha256 FROM evidence", "achievement_id", subject_ids,
+    for r in await _rows_in(conn, "SELECT achievement_id, sha256 FROM evidence", "achievement_id", subject_ids,
                             " AND sha256 IS NOT NULL"):
         hashes[r["sha256"]].add(r["achievement_id"])
     if hashes:
@@ -214,7 +223,10 @@ async def find_hints(
                 if r["achievement_id"] != subject:
                     add(subject, r["achievement_id"], DuplicateReason.SAME_EVIDENCE_FILE, 100)
 
-    # 2. One institution, dates a few days apart, a near-identical title or event.
+
+async def _similar_entries(conn: Any, subjects: dict[int, Entry], persons: dict[int, set[int]],
+                           members: Callable[[int], bool], add: AddCandidate) -> None:
+    """One institution, dates a few days apart, a near-identical title or event."""
     by_institution: dict[int, list[Entry]] = defaultdict(list)
     for entry in subjects.values():
         by_institution[entry.institution_id].append(entry)
@@ -273,7 +285,10 @@ async def find_hints(
                     if score is not None:
                         add(entry.id, other.id, DuplicateReason.SIMILAR_ENTRY, score)
 
-    # 3. One person in one event, whichever institution entered it.
+
+async def _same_person_event(conn: Any, subjects: dict[int, Entry], persons: dict[int, set[int]],
+                             members: Callable[[int], bool], limit: int | None, add: AddCandidate) -> None:
+    """One person in one event, whichever institution entered it."""
     person_ids = sorted({p for ps in persons.values() for p in ps})
     if person_ids:
         window = dt.timedelta(days=PERSON_EVENT_WINDOW_DAYS)
@@ -331,7 +346,6 @@ async def find_hints(
                         taken += 1
                         if limit is not None and taken >= limit:
                             break
-    return _strongest(candidates, limit)
 
 
 def _strongest(candidates: dict[int, dict[int, tuple[DuplicateReason, int]]],

@@ -327,6 +327,25 @@ async def set_user_active(actor: Actor, user_id: int, active: bool) -> User:
     return user
 
 
+async def reset_password(actor: Actor, user_id: int, new_password: str) -> User:
+    """An administrator sets a new password for an account (forgotten password); its sessions end."""
+    if not actor.can_manage:
+        raise Forbidden()
+    user = await User.filter(id=user_id).first()
+    if user is None:
+        raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Pengguna tidak ditemukan.")
+    problems = Problems()
+    validate_password(problems, new_password, "newPassword")
+    problems.raise_if_any()
+    async with in_transaction() as conn:
+        await User.filter(id=user.id).using_db(conn).update(
+            password_hash=hash_password(new_password), password_changed_at=now()
+        )
+        await AuthToken.filter(user_id=user.id, revoked_at__isnull=True).using_db(conn).update(revoked_at=now())
+        await audit.record(actor, "user.reset_password", "User", user.id, connection=conn)
+    return user
+
+
 async def ensure_bootstrap_admin() -> User | None:
     """Create the administrator named by JUARA_ADMIN_USERNAME/PASSWORD when no administrator exists."""
     s = get_settings()

@@ -140,6 +140,22 @@ async def create_category(actor: Actor, *, name: str, parent_id: int | None = No
     return cat
 
 
+def person_registry(actor: Actor | None, institution_id: int | None = None, search: str | None = None):
+    """The persons an actor may pick for an achievement: staff see all; a contributor those of its scope."""
+    qs = Person.all()
+    if actor is None:
+        return qs.none()
+    if not actor.can_see_everything:
+        if not actor.institution_path:
+            return qs.none()
+        qs = qs.filter(institution__path__startswith=actor.institution_path)
+    if institution_id is not None:
+        qs = qs.filter(institution_id=institution_id)
+    if search:
+        qs = qs.filter(name__icontains=search[:200])
+    return qs
+
+
 async def create_person(
     actor: Actor,
     *,

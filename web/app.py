@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from service import accounts, db
 from service.config import Settings, get_settings
 from service.logs import configure_logging
-from web import dashboard, exports, files, press, quote_page
+from web import console, dashboard, exports, files, press, quote_page, session
 from web.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
 
 log = logging.getLogger("juara.app")
@@ -74,6 +74,10 @@ def create_app(manage_database: bool = True) -> Starlette:
         Route("/press-releases/{release_id}.docx", press.docx_download, methods=["GET"]),
         Route("/kutipan/{token}", quote_page.quote_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
+        Route("/", console.console_page, methods=["GET"]),
+        Route("/session", session.create_session, methods=["POST"]),
+        Route("/session", session.end_session, methods=["DELETE"]),
+        *[Route(f"/{name}", console.console_redirect(name), methods=["GET"]) for name in console.SCREEN_PATHS],
         Route("/dashboard", dashboard.dashboard_page, methods=["GET"]),
         Route("/dashboard/kecamatan.geojson", dashboard.kecamatan_geojson, methods=["GET"]),
         Route("/exports/achievements.csv", exports.achievements_csv, methods=["GET"]),

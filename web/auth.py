@@ -8,6 +8,7 @@ from starlette.responses import JSONResponse, Response
 from schema.ids import decode_any
 from service import accounts
 from service.security import Actor
+from web import session
 
 UNAUTHENTICATED_MESSAGE = "Token tidak valid atau sudah kedaluwarsa. Silakan masuk kembali."
 
@@ -30,7 +31,10 @@ async def request_actor(request: Request) -> tuple[Actor | None, Response | None
     """The caller behind `Authorization: Bearer …`: (None, None) without the header; a bad token is a 401."""
     token, malformed = bearer_token(request)
     if token is None and not malformed:
-        return None, None
+        # A console session: downloads are GETs a link or a frame makes, so the cookie alone suffices;
+        # an expired or revoked one is simply anonymous.
+        cookie = session.session_token(request)
+        return (await accounts.authenticate(cookie) if cookie else None), None
     actor = await accounts.authenticate(token) if token else None
     if actor is None:
         return None, JSONResponse({"error": "UNAUTHENTICATED", "message": UNAUTHENTICATED_MESSAGE}, status_code=401,

@@ -64,13 +64,21 @@ async def evidence_download(request: Request) -> Response:
     if found is None:
         return JSONResponse({"error": "Bukti tidak ditemukan."}, status_code=404)
     row, path = found
+    disposition = evidence.content_disposition(row.file_name or "bukti")
+    csp = "default-src 'none'; sandbox"
+    if request.query_params.get("inline") == "1" and row.content_type == "application/pdf":
+        # The verifier reads the PDF beside the entry: shown in the console's frame. Chromium's PDF viewer
+        # does not run in a sandboxed document, so only this case drops the sandbox; frames from elsewhere
+        # are still refused.
+        disposition = "inline" + disposition[len("attachment"):]
+        csp = "default-src 'none'; frame-ancestors 'self'"
     return FileResponse(
         path,
         media_type=row.content_type or "application/octet-stream",
         headers={
-            "Content-Disposition": evidence.content_disposition(row.file_name or "bukti"),
+            "Content-Disposition": disposition,
             "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Content-Security-Policy": csp,
             # Visibility can change (a verification withdrawn): no shared caches.
             "Cache-Control": "private, no-store",
         },

@@ -17,6 +17,7 @@ from schema.context import Context
 from schema.pagination import PaginationError
 from service import accounts
 from service.errors import DomainError, Forbidden, NotAuthenticated, UserInputError
+from web import session
 from web.auth import bearer_token
 from web.middleware import error_body
 
@@ -71,6 +72,12 @@ def is_request_error(result: ExecutionResult) -> bool:
 
 
 class JuaraGraphQL(GraphQL):
+    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+        # Our own page and vendored GraphiQL instead of Strawberry's, which loads React from a CDN.
+        from web.console import graphiql_page
+
+        return await graphiql_page(request)
+
     async def __call__(self, scope, receive, send) -> None:  # type: ignore[override]
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
@@ -92,6 +99,9 @@ class JuaraGraphQL(GraphQL):
 
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]
         token, malformed = bearer_token(request)
+        if token is None and not malformed:
+            # The console's session cookie, honoured only with the CSRF header (web/session.py).
+            token = session.cookie_token(request) if session.has_csrf_header(request) else None
         actor = await accounts.authenticate(token) if token else None
         request_id = request_id_for(request)
         request.state.sub_response = response

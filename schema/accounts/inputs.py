@@ -21,3 +21,8 @@ class CreateUserInput:
 class ChangePasswordInput:
     current_password: str
     new_password: str
+
+
+@strawberry.input
+class ResetPasswordInput:
+    new_password: str

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from schema.accounts.inputs import ChangePasswordInput, CreateUserInput
+from schema.accounts.inputs import ChangePasswordInput, CreateUserInput, ResetPasswordInput
 from schema.accounts.types import ChangePasswordPayload, LoginPayload, UserPayload, UserType
 from schema.errors import run_mutation, user_errors
 from schema.ids import decode_id
@@ -56,6 +56,16 @@ class AccountMutations:
     async def set_user_active(self, info: strawberry.Info, id: strawberry.ID, active: bool) -> UserPayload:  # noqa: A002
         async def call():
             return await accounts.set_user_active(info.context.actor, decode_id(id, "User", "id"), active)
+
+        user, errors = await run_mutation(info, call)
+        return UserPayload(user=UserType.from_row(user) if user else None, errors=errors)
+
+    @strawberry.mutation(permission_classes=GATE, description="Set a new password for an account (ADMIN), "
+                         "e.g. when it was forgotten; its sessions end.")
+    async def reset_user_password(self, info: strawberry.Info, id: strawberry.ID,  # noqa: A002
+                                  input: ResetPasswordInput) -> UserPayload:  # noqa: A002
+        async def call():
+            return await accounts.reset_password(info.context.actor, decode_id(id, "User", "id"), input.new_password)
 
         user, errors = await run_mutation(info, call)
         return UserPayload(user=UserType.from_row(user) if user else None, errors=errors)

@@ -16,6 +16,12 @@ class InstitutionFilter:
 
 
 @strawberry.input
+class PersonFilter:
+    institution_id: strawberry.ID | None = strawberry.UNSET
+    search: str | None = strawberry.UNSET
+
+
+@strawberry.input
 class CreateInstitutionInput:
     name: str
     kind: InstitutionKindEnum

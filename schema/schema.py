@@ -21,7 +21,7 @@ from schema.imports.mutations import ImportMutations
 from schema.node_query import NodeQueries
 from schema.press.mutations import PressMutations
 from schema.press.queries import PressQueries
-from schema.press.types import PressReleaseType
+from schema.press.types import PressReleaseType, QuoteRequestType
 from schema.regions.queries import RegionQueries
 from schema.regions.types import DesaType, KecamatanType
 from schema.stats.mutations import StatsMutations
@@ -31,7 +31,7 @@ QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, Directory
 MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations, EvidenceMutations, ImportMutations, StatsMutations, PressMutations]
 NODE_TYPES: list[type] = [
     KecamatanType, DesaType, CategoryType, InstitutionType, PersonType, AchievementType, EvidenceType,
-    PressReleaseType, UserType,
+    PressReleaseType, QuoteRequestType, UserType,
 ]
 
 

@@ -27,6 +27,15 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _initials(name: str, default: str) -> str:
+    raw = (os.environ.get(name) or "").strip().upper()
+    if not raw:
+        return default
+    if not (2 <= len(raw) <= 4 and raw.isascii() and raw.isalpha()) or raw == "XX":
+        raise SystemExit(f"{name} must be 2 to 4 capital letters (not XX), got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=lambda: f"sqlite://{DEFAULT_SQLITE_PATH}")
@@ -64,6 +73,10 @@ class Settings:
     pg_pool_max: int = 10
     sqlite_busy_timeout_ms: int = 10000
     log_level: str = "INFO"
+    # The desk's initials on drafts no editor signs: "(IKP/Kominfo)". Never "XX" (publishing refuses it).
+    press_initials: str = "IKP"
+    # How long a quote request's link stays valid.
+    quote_ttl_days: int = 7
     # NIK at rest (service/nik.py): the key in force, older keys still read, the development key file.
     nik_key: str | None = None
     nik_old_keys: tuple[str, ...] = ()
@@ -108,6 +121,8 @@ class Settings:
             pg_pool_max=_int("JUARA_PG_POOL_MAX", base.pg_pool_max),
             sqlite_busy_timeout_ms=_int("JUARA_SQLITE_BUSY_TIMEOUT_MS", base.sqlite_busy_timeout_ms),
             log_level=os.environ.get("JUARA_LOG_LEVEL", base.log_level),
+            press_initials=_initials("JUARA_PRESS_INITIALS", base.press_initials),
+            quote_ttl_days=_int("JUARA_QUOTE_TTL_DAYS", base.quote_ttl_days),
             nik_key=os.environ.get("JUARA_NIK_KEY") or None,
             nik_old_keys=tuple(k for k in (os.environ.get("JUARA_NIK_OLD_KEYS") or "").split(",") if k.strip()),
             nik_key_file=Path(os.environ.get("JUARA_NIK_KEY_FILE") or base.nik_key_file),

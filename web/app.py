@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from service import accounts, db
 from service.config import Settings, get_settings
 from service.logs import configure_logging
-from web import access, console, dashboard, exports, files, press, session
+from web import access, console, dashboard, exports, files, press, quote_page, session
 from web.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
 
 log = logging.getLogger("juara.app")
@@ -70,7 +70,9 @@ def create_app(manage_database: bool = True) -> Starlette:
         Route("/evidence/{evidence_id}", files.evidence_download, methods=["GET"]),
         Route("/templates/import-prestasi.xlsx", files.import_template, methods=["GET"]),
         Route("/templates/import-prestasi.csv", files.import_template_csv, methods=["GET"]),
+        Route("/press-releases/feed.atom", press.atom_feed, methods=["GET"]),
         Route("/press-releases/{release_id}.docx", press.docx_download, methods=["GET"]),
+        Route("/kutipan/{token}", quote_page.quote_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/", console.console_page, methods=["GET"]),
         Route("/session", session.create_session, methods=["POST"]),

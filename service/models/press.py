@@ -3,7 +3,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from service.enums import PressReleaseStatus
+from service.enums import PressReleaseStatus, QuoteRequestStatus
 
 
 class PressRelease(Model):
@@ -39,9 +39,37 @@ class PressReleaseRevision(Model):
     title = fields.CharField(max_length=300)
     body = fields.TextField()
     editor = fields.ForeignKeyField("models.User", related_name="revisions", null=True, on_delete=fields.SET_NULL)
+    # Who wrote the change that replaced this text when it came from outside the office (a quote's speaker).
+    signed_by = fields.CharField(max_length=300, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "press_release_revision"
         ordering = ["-version"]
         unique_together = (("press_release", "version"),)
+
+
+class QuoteRequest(Model):
+    """A link sent to an institution's head or humas so they type their quote for a draft themselves."""
+
+    id = fields.IntField(primary_key=True)
+    press_release = fields.ForeignKeyField(
+        "models.PressRelease", related_name="quote_requests", on_delete=fields.CASCADE
+    )
+    recipient_name = fields.CharField(max_length=200)
+    recipient_position = fields.CharField(max_length=200)
+    # SHA-256 of the token in the link; the token itself is never stored.
+    token_hash = fields.CharField(max_length=64, unique=True)
+    status = fields.CharEnumField(QuoteRequestStatus, max_length=12, default=QuoteRequestStatus.OPEN)
+    expires_at = fields.DatetimeField()
+    answered_at = fields.DatetimeField(null=True)
+    quote_text = fields.TextField(null=True)
+    speaker_name = fields.CharField(max_length=200, null=True)
+    speaker_position = fields.CharField(max_length=200, null=True)
+    created_by = fields.ForeignKeyField(
+        "models.User", related_name="quote_requests", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "quote_request"

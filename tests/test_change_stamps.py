@@ -30,7 +30,7 @@ SUBMIT = "mutation($id: ID!) { submitAchievement(id: $id) { achievement { id } e
 VERIFY = """mutation($id: ID!) { verifyAchievement(id: $id) { achievement { id pressReleases { id version } }
   errors { code message } } }"""
 REJECT = "mutation($id: ID!) { rejectAchievement(id: $id, reason: \"Bukti kurang jelas\") { errors { code message } } }"
-RELEASE_EDIT = """mutation($id: ID!, $v: Int!) { updatePressRelease(id: $id, expectedVersion: $v, input: {title: "Judul baru", body: "PURBALINGGA, INFO – Isi lengkap rilis."}) {
+RELEASE_EDIT = """mutation($id: ID!, $v: Int!) { updatePressRelease(id: $id, expectedVersion: $v, input: {title: "Judul baru", body: "PURBALINGGA, INFO – Isi lengkap rilis. (LPU/Kominfo)"}) {
   errors { code message } } }"""
 RELEASE_STATUS = """mutation($id: ID!, $s: PressReleaseStatus!) { setPressReleaseStatus(id: $id, status: $s) {
   errors { code message } } }"""

@@ -70,12 +70,14 @@ bench-import: $(VENV)/.installed-test
 ## Every case against its baseline at 10k/100k/1M achievements on SQLite and PostgreSQL (BENCH_POSTGRES_URL,
 ## default the local server): bench/results.json and the tables of docs/benchmarks.md. Long: run it alone.
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.report
+	$(BIN)/python -m bench.report --print
 
 ## The same cases at 10 000 achievements with short runs (about two minutes): bench/results.json only.
 bench-quick: $(VENV)/.installed-test
 	$(BIN)/python -m bench.run --quick
+	$(BIN)/python -m bench.report --print
 
 ## Mixed workload against `juara serve --workers 2`, then every acknowledged write checked in the database.
 DURATION ?= 60

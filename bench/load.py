@@ -45,6 +45,7 @@ class Ledger:
 
     created: dict[str, str] = field(default_factory=dict)  # achievement id → title
     submitted: list[str] = field(default_factory=list)
+    acknowledged_submits: set[str] = field(default_factory=set)
     verified: set[str] = field(default_factory=set)
     releases: dict[str, tuple[int, str]] = field(default_factory=dict)  # release id → (version, title)
     free_releases: list[str] = field(default_factory=list)
@@ -187,6 +188,7 @@ async def worker(client: Client, ctx: dict, deadline: float, rng: random.Random)
                 ledger.created[aid] = title
                 await client.gql("submit", SUBMIT, {"id": aid}, token, "submitAchievement")
                 ledger.submitted.append(aid)
+                ledger.acknowledged_submits.add(aid)
             elif roll < 0.85:
                 token, _ = rng.choice(logins["VERIFIER"])
                 if not ledger.submitted:
@@ -218,6 +220,22 @@ async def worker(client: Client, ctx: dict, deadline: float, rng: random.Random)
             continue
 
 
+async def healthz_probe(http: httpx.AsyncClient, ledger: Ledger, deadline: float) -> None:
+    """`/healthz` every 50 ms beside the workload, on a connection of its own: the latency an orchestrator sees."""
+    async with httpx.AsyncClient(base_url=str(http.base_url), timeout=30) as probe:
+        while time.monotonic() < deadline:
+            started = time.perf_counter()
+            try:
+                resp = await probe.get("/healthz")
+                if resp.status_code != 200:
+                    ledger.failures["healthz"] += 1
+            except httpx.HTTPError:
+                ledger.failures["healthz"] += 1
+            else:
+                ledger.latencies["healthz"].append(time.perf_counter() - started)
+            await asyncio.sleep(0.05)
+
+
 async def verify_database(database_url: str, ledger: Ledger, tag: str) -> dict:
     """Read the database directly: acknowledged writes present, counts equal, press releases one each."""
     os.environ["DATABASE_URL"] = database_url
@@ -240,10 +258,18 @@ async def verify_database(database_url: str, ledger: Ledger, tag: str) -> dict:
         if extra:
             problems.append(f"{len(extra)} achievements stored that were never acknowledged")
         verified_pks = {decode_any(gid)[1] for gid in ledger.verified}
+        submitted_pks = {decode_any(gid)[1] for gid in ledger.acknowledged_submits}
         for pk, row in rows.items():
-            want = AchievementStatus.VERIFIED if pk in verified_pks else AchievementStatus.SUBMITTED
-            if row.status != want and pk in created_pks:
-                problems.append(f"achievement {pk}: {row.status} instead of {want}")
+            if pk not in created_pks:
+                continue
+            if pk in verified_pks:
+                want = {AchievementStatus.VERIFIED}
+            elif pk in submitted_pks:
+                want = {AchievementStatus.SUBMITTED}
+            else:  # the submit failed (an error answer): it may or may not have been stored, never more
+                want = {AchievementStatus.DRAFT, AchievementStatus.SUBMITTED}
+            if row.status not in want:
+                problems.append(f"achievement {pk}: {row.status} instead of {'/'.join(sorted(want))}")
         release_counts: dict[int, int] = defaultdict(int)
         for r in await PressRelease.filter(achievement_id__in=list(rows)).values("achievement_id"):
             release_counts[r["achievement_id"]] += 1
@@ -325,8 +351,11 @@ async def main() -> int:
                   flush=True)
             started = time.monotonic()
             deadline = started + args.duration
-            await asyncio.gather(*[worker(client, ctx, deadline, random.Random(i)) for i in range(args.concurrency)])
+            await asyncio.gather(healthz_probe(http, ledger, deadline),
+                                 *[worker(client, ctx, deadline, random.Random(i)) for i in range(args.concurrency)])
             elapsed = time.monotonic() - started
+        health = ledger.latencies.pop("healthz", [])
+        health_failures = ledger.failures.pop("healthz", 0)
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(30)
         check = await verify_database(database_url, ledger, ctx["tag"])
@@ -342,14 +371,17 @@ async def main() -> int:
     rows = []
     for op in sorted(ledger.latencies):
         lat = ledger.latencies[op]
-        rows.append((op, len(lat), ledger.failures.get(op, 0), percentile(lat, 0.5) * 1000, percentile(lat, 0.99) * 1000))
+        rows.append((op, len(lat), ledger.failures.get(op, 0), len(lat) / elapsed, percentile(lat, 0.5) * 1000,
+                     percentile(lat, 0.99) * 1000))
     print(f"\n{args.db}: {args.duration:.0f} s, {args.concurrency} clients, {args.workers} workers, "
           f"{requests} requests ({requests / elapsed:.0f}/s)")
-    print(f"{'operation':<16}{'requests':>10}{'errors':>8}{'p50 ms':>10}{'p99 ms':>10}")
-    for op, n, err, p50, p99 in rows:
-        print(f"{op:<16}{n:>10}{err:>8}{p50:>10.1f}{p99:>10.1f}")
-    print(f"{'all':<16}{requests:>10}{errors:>8}{percentile(all_latencies, 0.5) * 1000:>10.1f}"
+    print(f"{'operation':<16}{'requests':>10}{'errors':>8}{'req/s':>8}{'p50 ms':>10}{'p99 ms':>10}")
+    for op, n, err, rps, p50, p99 in rows:
+        print(f"{op:<16}{n:>10}{err:>8}{rps:>8.1f}{p50:>10.1f}{p99:>10.1f}")
+    print(f"{'all':<16}{requests:>10}{errors:>8}{requests / elapsed:>8.1f}{percentile(all_latencies, 0.5) * 1000:>10.1f}"
           f"{percentile(all_latencies, 0.99) * 1000:>10.1f}")
+    print(f"{'/healthz':<16}{len(health):>10}{health_failures:>8}{'':>8}{percentile(health, 0.5) * 1000:>10.1f}"
+          f"{percentile(health, 0.99) * 1000:>10.1f}  (beside the workload, every 50 ms)")
     print(f"writes verified: {check['achievements_created']} achievements created and found "
           f"{check['achievements_found']}, {check['verified']} verified with {check['press_releases']} press "
           f"releases, {check['releases_edited']} releases edited; problems: {check['problems'] or 'none'}")
@@ -360,8 +392,12 @@ async def main() -> int:
             "db": args.db, "duration": args.duration, "concurrency": args.concurrency, "workers": args.workers,
             "requests": requests, "errors": errors, "rps": requests / elapsed,
             "p50_ms": percentile(all_latencies, 0.5) * 1000, "p99_ms": percentile(all_latencies, 0.99) * 1000,
-            "operations": [dict(zip(["op", "requests", "errors", "p50_ms", "p99_ms"], r, strict=True)) for r in rows],
-            "check": check, "median_ms": statistics.median(all_latencies) * 1000 if all_latencies else 0,
+            "operations": [dict(zip(["op", "requests", "errors", "rps", "p50_ms", "p99_ms"], r, strict=True))
+                           for r in rows],
+            "healthz": {"requests": len(health), "errors": health_failures,
+                        "p50_ms": percentile(health, 0.5) * 1000, "p99_ms": percentile(health, 0.99) * 1000},
+            "load_average_at_end": os.getloadavg()[0],
+            "check": check, "failure_samples": ledger.failure_samples[:10], "median_ms": statistics.median(all_latencies) * 1000 if all_latencies else 0,
         }, indent=2))
     return 0 if errors == 0 and not check["problems"] else 1
 

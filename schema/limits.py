@@ -1,4 +1,4 @@
-"""Schema-wide abuse limits (depth, aliases, tokens), caches, and the introspection switch, from settings."""
+"""Schema-wide abuse limits (depth, aliases, tokens, cost), caches, and the introspection switch, from settings."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from schema.cost import query_cost_rule
 from service.config import Settings
 
 
@@ -23,6 +24,7 @@ def abuse_extensions(settings: Settings) -> list:
     limit_rules = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        query_cost_rule(settings.max_query_cost),
     ]
     extensions: list = [
         # Sets the parser's token limit, so it must come before the parser cache that parses with it.

@@ -61,6 +61,7 @@ class Loaders:
         self.press_releases_by_achievement_id = DataLoader(self._press_by_achievement)
         self.user_by_id: DataLoader[int, User | None] = DataLoader(lambda keys: _by_id(User, keys))
         self.revisions_by_press_release_id = DataLoader(self._revisions_by_press_release)
+        self.quote_requests_by_press_release_id = DataLoader(self._quote_requests_by_press_release)
         self.possible_duplicates_by_achievement_id = DataLoader(self._possible_duplicates)
         # Only for achievements already checked as visible (e.g. the ones a duplicate hint points to).
         self.achievement_by_id: DataLoader[int, Achievement | None] = DataLoader(lambda keys: _by_id(Achievement, keys))
@@ -95,6 +96,12 @@ class Loaders:
 
     async def _revisions_by_press_release(self, keys: Sequence[int]) -> list[list[Any]]:
         grouped = await press_service.revisions_of(list(set(keys)))
+        return [grouped.get(k, []) for k in keys]
+
+    async def _quote_requests_by_press_release(self, keys: Sequence[int]) -> list[list[Any]]:
+        from service.press.quotes import quote_requests_of
+
+        grouped = await quote_requests_of(list(set(keys)))
         return [grouped.get(k, []) for k in keys]
 
     async def _visible_achievements(self, keys: Sequence[int]) -> list[Achievement | None]:

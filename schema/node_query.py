@@ -49,6 +49,14 @@ async def resolve_node(info: strawberry.Info, global_id: str) -> Node | None:
     if type_name == "PressRelease":
         release = await press.visible_releases(actor).filter(id=pk).first()
         return PressReleaseType.from_row(release) if release else None
+    if type_name == "QuoteRequest":
+        from schema.press.types import QuoteRequestType
+        from service.models import QuoteRequest
+
+        if actor is None or not actor.can_see_everything:
+            return None
+        quote_request = await QuoteRequest.filter(id=pk).first()
+        return QuoteRequestType.from_row(quote_request) if quote_request else None
     if type_name == "User":
         if actor is None or (not actor.can_manage and actor.user_id != pk):
             return None

@@ -56,6 +56,8 @@ FIELD_CAPABILITY: dict[str, Capability | None] = {
     "Mutation.updatePressRelease": EDIT_PRESS,
     "Mutation.setPressReleaseStatus": EDIT_PRESS,
     "Mutation.generateRoundup": EDIT_PRESS,
+    "Mutation.requestQuote": EDIT_PRESS,
+    "Mutation.submitQuote": EVERYONE,
     "Mutation.updatePointsTable": MANAGE,
     "Mutation.importAchievements": CONTRIBUTE,
     "Mutation.uploadEvidence": CONTRIBUTE,

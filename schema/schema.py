@@ -16,11 +16,12 @@ from schema.directory.mutations import DirectoryMutations
 from schema.directory.queries import DirectoryQueries
 from schema.directory.types import CategoryType, InstitutionType, PersonType
 from schema.evidence.mutations import EvidenceMutations
+from schema.execution import DeadlineExecutionContext
 from schema.imports.mutations import ImportMutations
 from schema.node_query import NodeQueries
 from schema.press.mutations import PressMutations
 from schema.press.queries import PressQueries
-from schema.press.types import PressReleaseType
+from schema.press.types import PressReleaseType, QuoteRequestType
 from schema.regions.queries import RegionQueries
 from schema.regions.types import DesaType, KecamatanType
 from schema.stats.mutations import StatsMutations
@@ -30,14 +31,15 @@ QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, Directory
 MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations, EvidenceMutations, ImportMutations, StatsMutations, PressMutations]
 NODE_TYPES: list[type] = [
     KecamatanType, DesaType, CategoryType, InstitutionType, PersonType, AchievementType, EvidenceType,
-    PressReleaseType, UserType,
+    PressReleaseType, QuoteRequestType, UserType,
 ]
 
 
 def build_schema(extensions: list | None = None) -> strawberry.Schema:
     Query = merge_types("Query", tuple(QUERY_PARTS))
     Mutation = merge_types("Mutation", tuple(MUTATION_PARTS))
-    return strawberry.Schema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions or [])
+    return strawberry.Schema(query=Query, mutation=Mutation, types=NODE_TYPES, extensions=extensions or [],
+                             execution_context_class=DeadlineExecutionContext)
 
 
 def export_sdl() -> str:

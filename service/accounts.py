@@ -229,6 +229,7 @@ async def create_user(
     full_name: str,
     role: Role,
     institution_id: int | None = None,
+    initials: str | None = None,
 ) -> User:
     if actor is not None and not actor.can_manage:
         raise Forbidden()
@@ -247,6 +248,9 @@ async def create_user(
     if not full_name:
         problems.add("fullName", UserErrorCode.REQUIRED, "Nama lengkap wajib diisi.")
     validate_password(problems, password)
+    initials = (initials or "").strip().upper() or None
+    if initials is not None and not valid_initials(initials):
+        problems.add("initials", UserErrorCode.INVALID, "Inisial harus 2 sampai 4 huruf kapital (bukan XX), misalnya LPU.")
     institution = None
     if institution_id is not None:
         institution = await Institution.filter(id=institution_id).first()
@@ -261,6 +265,7 @@ async def create_user(
             username=username,
             password_hash=password_hash,
             full_name=full_name,
+            initials_override=initials,
             role=role,
             institution=institution,
             using_db=conn,
@@ -271,6 +276,12 @@ async def create_user(
             connection=conn,
         )
     return user
+
+
+def valid_initials(initials: str) -> bool:
+    """A byline's initials: 2–4 capital ASCII letters, and never the placeholder 'XX'."""
+    return 2 <= len(initials) <= 4 and initials.isascii() and initials.isalpha() and initials.isupper() \
+        and initials != "XX"
 
 
 async def change_password(actor: Actor, current_password: str, new_password: str) -> None:

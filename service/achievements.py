@@ -323,6 +323,12 @@ async def _check_region(
 async def _check_persons(problems: Problems, actor: Actor, person_ids: list[int], institution: Institution | None) -> None:
     """The persons exist and belong to the owning institution (or to none)."""
     persons = await Person.filter(id__in=person_ids)
+    # Persons of institutions the actor may not act for are "not found", as a made-up id is: the answer must
+    # not tell that they exist, let alone their names or initials.
+    other_ids = {x.institution_id for x in persons} - {None}
+    others = {i.id: i for i in await Institution.filter(id__in=other_ids)} if other_ids else {}
+    persons = [x for x in persons if x.institution_id is None
+               or (x.institution_id in others and can_act_for(actor, others[x.institution_id]))]
     found = {x.id for x in persons}
     if len(found) != len(person_ids):
         problems.add("personIds", UserErrorCode.NOT_FOUND, "Sebagian orang yang dipilih tidak ditemukan.")

@@ -27,6 +27,15 @@ def _bool(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _initials(name: str, default: str) -> str:
+    raw = (os.environ.get(name) or "").strip().upper()
+    if not raw:
+        return default
+    if not (2 <= len(raw) <= 4 and raw.isascii() and raw.isalpha()) or raw == "XX":
+        raise SystemExit(f"{name} must be 2 to 4 capital letters (not XX), got {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = field(default_factory=lambda: f"sqlite://{DEFAULT_SQLITE_PATH}")
@@ -50,17 +59,24 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 4000
+    # What one operation may make the server produce (schema/cost.py); 0 switches the limit off.
+    max_query_cost: int = 200_000
     request_timeout_seconds: int = 30
     introspection: bool = True
     graphiql: bool = True
     # Anonymous query responses kept in memory until the database changes (web/response_cache.py).
     response_cache: bool = True
+    response_cache_bytes: int = 64 * 1024 * 1024
     # The common shapes of the achievements listing answered by a compiled plan (schema/achievements/compiled.py).
     compiled_plans: bool = True
     pg_pool_min: int = 1
     pg_pool_max: int = 10
     sqlite_busy_timeout_ms: int = 10000
     log_level: str = "INFO"
+    # The desk's initials on drafts no editor signs: "(IKP/Kominfo)". Never "XX" (publishing refuses it).
+    press_initials: str = "IKP"
+    # How long a quote request's link stays valid.
+    quote_ttl_days: int = 7
     # NIK at rest (service/nik.py): the key in force, older keys still read, the development key file.
     nik_key: str | None = None
     nik_old_keys: tuple[str, ...] = ()
@@ -69,6 +85,8 @@ class Settings:
     production: bool = False
     # Retention (service/retention.py): DRAFT and REJECTED entries untouched this many days are removed.
     retention_days: int = 365
+    # ... and the evidence files of REJECTED entries untouched this many days.
+    retention_evidence_days: int = 90
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -92,20 +110,25 @@ class Settings:
             max_query_depth=_int("JUARA_MAX_QUERY_DEPTH", base.max_query_depth),
             max_aliases=_int("JUARA_MAX_ALIASES", base.max_aliases),
             max_tokens=_int("JUARA_MAX_TOKENS", base.max_tokens),
+            max_query_cost=_int("JUARA_MAX_QUERY_COST", base.max_query_cost),
             request_timeout_seconds=_int("JUARA_REQUEST_TIMEOUT_SECONDS", base.request_timeout_seconds),
             introspection=_bool("JUARA_INTROSPECTION", base.introspection),
             graphiql=_bool("JUARA_GRAPHIQL", base.graphiql),
             response_cache=_bool("JUARA_RESPONSE_CACHE", base.response_cache),
+            response_cache_bytes=_int("JUARA_RESPONSE_CACHE_BYTES", base.response_cache_bytes),
             compiled_plans=_bool("JUARA_COMPILED_PLANS", base.compiled_plans),
             pg_pool_min=_int("JUARA_PG_POOL_MIN", base.pg_pool_min),
             pg_pool_max=_int("JUARA_PG_POOL_MAX", base.pg_pool_max),
             sqlite_busy_timeout_ms=_int("JUARA_SQLITE_BUSY_TIMEOUT_MS", base.sqlite_busy_timeout_ms),
             log_level=os.environ.get("JUARA_LOG_LEVEL", base.log_level),
+            press_initials=_initials("JUARA_PRESS_INITIALS", base.press_initials),
+            quote_ttl_days=_int("JUARA_QUOTE_TTL_DAYS", base.quote_ttl_days),
             nik_key=os.environ.get("JUARA_NIK_KEY") or None,
             nik_old_keys=tuple(k for k in (os.environ.get("JUARA_NIK_OLD_KEYS") or "").split(",") if k.strip()),
             nik_key_file=Path(os.environ.get("JUARA_NIK_KEY_FILE") or base.nik_key_file),
             production=(os.environ.get("JUARA_ENV") or "").strip().lower() == "production",
             retention_days=_int("JUARA_RETENTION_DAYS", base.retention_days),
+            retention_evidence_days=_int("JUARA_RETENTION_EVIDENCE_DAYS", base.retention_evidence_days),
         )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import functools
 import logging
+import os
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlparse
@@ -65,11 +67,33 @@ def connection_config(url: str, settings: Settings | None = None) -> dict[str, A
                 "database": parsed.path.strip("/"),
                 "minsize": int(params.get("minsize", settings.pg_pool_min)),
                 "maxsize": int(params.get("maxsize", settings.pg_pool_max)),
+                **({} if os.environ.get("JUARA_PG_POOL_RESET") == "1" else
+                   {"connection_class": _no_reset_connection_class()}),
             },
         }
     raise DatabaseConfigError(
         f"DATABASE_URL scheme {scheme!r} is not supported; use sqlite:///path/file.sqlite3 or postgres://user@host/db"
     )
+
+
+@functools.cache
+def _no_reset_connection_class() -> type:
+    """asyncpg's connection without the reset round trip on every release to the pool.
+
+    asyncpg's pool sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` each time a
+    connection goes back (every statement outside a transaction acquires and releases one): a second round
+    trip per statement. It undoes session state, and this application keeps none: no session-level SET
+    (the change stamp's `set_config(…, true)` is transaction-local), no LISTEN, no session advisory locks,
+    no WITH HOLD cursors (asyncpg's cursors live inside a transaction). An open transaction is still rolled
+    back on release (asyncpg's `_reset` does that whatever the reset query).
+    """
+    import asyncpg
+
+    class NoResetConnection(asyncpg.Connection):
+        def get_reset_query(self) -> str:
+            return ""
+
+    return NoResetConnection
 
 
 def tortoise_config(url: str | None = None, settings: Settings | None = None) -> dict[str, Any]:
@@ -110,10 +134,19 @@ async def run_migrations(url: str | None = None) -> None:
     """Apply the committed migrations, then load reference data (both idempotent)."""
     from tortoise.migrations.api import migrate
 
+    from service.change_stamp import install_change_stamp, remove_change_stamp_triggers
+
+    # A migration that updates rows and then alters their table fails on PostgreSQL while deferred trigger
+    # events are pending ("pending trigger events"): the stamp's triggers step aside while migrating and
+    # are installed again below (which also moves the public stamp: nothing cached outlives a migration).
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    try:
+        await remove_change_stamp_triggers(connections.get("default"))
+    finally:
+        await Tortoise.close_connections()
     await migrate(config=tortoise_config(url))
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     await load_reference_data()
-    from service.change_stamp import install_change_stamp
 
     tables = [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
     await install_change_stamp(connections.get("default"), tables)

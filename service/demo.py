@@ -14,6 +14,35 @@ from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
+from service.demo_data import (  # the tables; this module only draws from them
+    BUMD_NAMES,
+    BUSINESS_PATTERNS,
+    COACH_SENTENCES,
+    CONTEST_RANK_WEIGHTS,
+    CONTEST_RANKS,
+    DINDIKBUD,
+    DINKES,
+    DINPERTAN,
+    EVENTS,
+    FIRST_NAMES_F,
+    FIRST_NAMES_M,
+    KIND_CATEGORIES,
+    KIND_WEIGHT,
+    LAST_NAMES,
+    LEVEL_WEIGHTS,
+    MEDAL_CATEGORIES,
+    MEDAL_RANK_WEIGHTS,
+    MEDAL_RANKS,
+    OPD_NAMES,
+    ORG_PATTERNS,
+    OTHER_PATTERNS,
+    PERSON_CATEGORIES,
+    PLACES,
+    RANK_TEXT,
+    REGENCY_ORGANISATIONS,
+    REJECTION_REASONS,
+    Event,
+)
 from service.enums import (
     LEVEL_ORDER,
     AchievementLevel,
@@ -66,282 +95,6 @@ class DemoResult:
     logins: list[DemoLogin] = field(default_factory=list)
 
 
-# --- vocabulary ------------------------------------------------------------------------------
-
-# Regency agencies; the first two have units below them, the rest stand alone and regency-wide.
-DINDIKBUD = "Dinas Pendidikan dan Kebudayaan Kabupaten Purbalingga"
-DINKES = "Dinas Kesehatan Kabupaten Purbalingga"
-DINPERTAN = "Dinas Pertanian Kabupaten Purbalingga"
-OPD_NAMES = [
-    DINDIKBUD, DINKES, DINPERTAN,
-    "Dinas Komunikasi dan Informatika Kabupaten Purbalingga",
-    "Dinas Lingkungan Hidup Kabupaten Purbalingga",
-    "Dinas Pemuda, Olahraga dan Pariwisata Kabupaten Purbalingga",
-    "Dinas Koperasi dan Usaha Kecil Menengah Kabupaten Purbalingga",
-    "Dinas Sosial, Pengendalian Penduduk dan Keluarga Berencana Kabupaten Purbalingga",
-    "Dinas Pemberdayaan Masyarakat dan Desa Kabupaten Purbalingga",
-    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kabupaten Purbalingga",
-    "Badan Perencanaan Pembangunan, Penelitian dan Pengembangan Daerah Kabupaten Purbalingga",
-    "Badan Pengelolaan Keuangan dan Aset Daerah Kabupaten Purbalingga",
-    "Sekretariat Daerah Kabupaten Purbalingga",
-    "Rumah Sakit Umum Daerah dr. R. Goeteng Taroenadibrata",
-]
-BUMD_NAMES = [
-    "Perumda Air Minum Tirta Perwira",
-    "PT BPR BKK Purbalingga (Perseroda)",
-    "Perumda Puspahastama",
-]
-REGENCY_ORGANISATIONS = [
-    "KONI Kabupaten Purbalingga",
-    "Kwartir Cabang Gerakan Pramuka Purbalingga",
-    "TP PKK Kabupaten Purbalingga",
-]
-BUSINESS_PATTERNS = [
-    "UD Knalpot {desa} Jaya", "CV Rambut Palsu {desa} Indah", "Koperasi Produsen Gula Kelapa {desa}",
-    "UMKM Batik {desa}", "CV Bulu Mata {desa} Lestari", "UD Sale Pisang {desa}",
-]
-OTHER_PATTERNS = [
-    "Sanggar Seni Lengger {desa}", "Pondok Pesantren Al-Hikmah {desa}", "Perpustakaan Desa {desa}",
-    "Kelompok Informasi Masyarakat {desa}",
-]
-ORG_PATTERNS = [
-    "Karang Taruna {desa}", "Kelompok Tani Sri Rejeki {desa}", "Kwartir Ranting Pramuka {kec}",
-    "TP PKK Kecamatan {kec}", "Perguruan Pencak Silat Satria Perwira {kec}",
-]
-
-FIRST_NAMES_F = [
-    "Aisyah", "Anisa", "Ayu", "Bunga", "Citra", "Dewi", "Dinda", "Eka", "Fitri", "Galuh", "Indah", "Intan",
-    "Kartika", "Laras", "Maya", "Nadia", "Nur", "Putri", "Rahma", "Ratna", "Rina", "Sekar", "Siti", "Tiara",
-    "Utami", "Wulan", "Yuni", "Zahra",
-]
-FIRST_NAMES_M = [
-    "Adi", "Agus", "Arif", "Bagas", "Bayu", "Budi", "Dimas", "Eko", "Fajar", "Galih", "Hadi", "Ilham",
-    "Joko", "Kurniawan", "Muhammad", "Nanda", "Panji", "Rafi", "Rizky", "Satria", "Slamet", "Teguh",
-    "Wahyu", "Yoga", "Yusuf",
-]
-LAST_NAMES = [
-    "Pratama", "Saputra", "Wibowo", "Lestari", "Rahayu", "Santoso", "Nugroho", "Kusuma", "Wijaya",
-    "Hidayat", "Setiawan", "Purnomo", "Handayani", "Susanti", "Prasetyo", "Maharani", "Anggraini",
-    "Permana", "Ramadhan", "Safitri", "Firmansyah", "Utomo", "Wardani", "Darmawan",
-]
-
-# Leaf categories that fit each kind of institution, with a relative weight.
-KIND_CATEGORIES: dict[InstitutionKind, list[tuple[str, int]]] = {
-    K.SEKOLAH: [
-        ("olimpiade-sains", 6), ("lomba-karya-tulis", 3), ("debat-pidato", 3), ("bahasa-literasi", 3),
-        ("sekolah-berprestasi", 1), ("guru-tenaga-kependidikan", 2), ("atletik", 3), ("bela-diri", 4),
-        ("sepak-bola-futsal", 3), ("bulu-tangkis", 2), ("renang", 2), ("bola-voli", 2), ("paduan-suara", 3),
-        ("tari", 3), ("musik", 2), ("seni-rupa", 2), ("teater-sastra", 2), ("adiwiyata", 1), ("pramuka", 2),
-        ("robotik-pemrograman", 2), ("mtq", 2),
-    ],
-    K.PEMERINTAH_DESA: [
-        ("tertib-administrasi-desa", 5), ("lomba-desa-kelurahan", 4), ("keterbukaan-informasi", 2),
-        ("posyandu", 2), ("kampung-iklim", 1), ("bumdes", 2), ("desa-wisata", 2), ("pkk", 2),
-        ("ketahanan-pangan", 1), ("kebersihan-bank-sampah", 1),
-    ],
-    K.KELURAHAN: [
-        ("lomba-desa-kelurahan", 4), ("pelayanan-publik", 3), ("keterbukaan-informasi", 2), ("pkk", 2),
-        ("kebersihan-bank-sampah", 2), ("posyandu", 1),
-    ],
-    K.KECAMATAN: [
-        ("pelayanan-publik", 4), ("keterbukaan-informasi", 2), ("inovasi-daerah", 2), ("kebencanaan", 1),
-        ("pkk", 1),
-    ],
-    K.PERANGKAT_DAERAH: [
-        ("pelayanan-publik", 3), ("keuangan-daerah", 2), ("keterbukaan-informasi", 2),
-        ("kabupaten-layak-anak", 1), ("inovasi-daerah", 3), ("smart-city-egov", 2), ("investasi-perdagangan", 1),
-        ("ketahanan-pangan", 1),
-    ],
-    K.PUSKESMAS: [
-        ("puskesmas-berprestasi", 4), ("tenaga-kesehatan", 3), ("sanitasi-stbm", 2), ("posyandu", 2),
-    ],
-    K.BUMD: [("pelayanan-publik", 2), ("inovasi-daerah", 2), ("investasi-perdagangan", 2)],
-    K.ORGANISASI: [
-        ("pramuka", 3), ("pemuda-pelopor", 2), ("pkk", 2), ("kebencanaan", 2), ("kelompok-tani", 2),
-        ("bela-diri", 3), ("olahraga-lainnya", 2), ("paskibra", 1), ("kesejahteraan-sosial", 1),
-    ],
-    K.DUNIA_USAHA: [
-        ("umkm-berprestasi", 4), ("ekonomi-kreatif", 2), ("koperasi", 2), ("investasi-perdagangan", 1),
-    ],
-    K.LAINNYA: [
-        ("budaya-tradisi", 3), ("tari", 2), ("seni-religi", 2), ("mtq", 2), ("bahasa-literasi", 1),
-        ("keterbukaan-informasi", 1),
-    ],
-}
-
-# How often an institution of each kind is the achiever, relative to the others.
-KIND_WEIGHT = {
-    K.SEKOLAH: 45, K.PEMERINTAH_DESA: 18, K.KELURAHAN: 3, K.KECAMATAN: 5, K.PERANGKAT_DAERAH: 6,
-    K.PUSKESMAS: 6, K.BUMD: 2, K.ORGANISASI: 8, K.DUNIA_USAHA: 4, K.LAINNYA: 3,
-}
-
-# Events per leaf category: the event name, and whether it is a contest (ranks) or an award (predicate).
-EVENTS: dict[str, list[str]] = {
-    "olimpiade-sains": ["Olimpiade Sains Nasional Matematika", "Olimpiade Sains Nasional IPA", "Kompetisi Sains Madrasah", "Olimpiade Fisika Pelajar"],
-    "lomba-karya-tulis": ["Lomba Karya Tulis Ilmiah Remaja", "Lomba Penelitian Siswa", "Festival Inovasi Pelajar"],
-    "debat-pidato": ["Lomba Debat Bahasa Indonesia", "Lomba Pidato Bahasa Jawa", "National Schools Debating Championship"],
-    "bahasa-literasi": ["Lomba Bercerita Bahasa Jawa Banyumasan", "Festival Literasi Sekolah", "Lomba Menulis Cerpen"],
-    "sekolah-berprestasi": ["Penghargaan Sekolah Sehat", "Penghargaan Sekolah Ramah Anak"],
-    "guru-tenaga-kependidikan": ["Pemilihan Guru Berprestasi", "Lomba Inovasi Pembelajaran Guru", "Pemilihan Kepala Sekolah Berprestasi"],
-    "atletik": ["Kejuaraan Atletik Pelajar", "Pekan Olahraga Pelajar Daerah cabang Atletik", "Purbalingga Half Marathon"],
-    "bela-diri": ["Kejuaraan Pencak Silat Pelajar", "Kejuaraan Karate Antarpelajar", "Kejuaraan Taekwondo Terbuka"],
-    "sepak-bola-futsal": ["Turnamen Futsal Pelajar", "Liga Sepak Bola Pelajar", "Piala Bupati Sepak Bola U-15"],
-    "bulu-tangkis": ["Kejuaraan Bulu Tangkis Pelajar", "Turnamen Bulu Tangkis Piala Bupati"],
-    "renang": ["Kejuaraan Renang Antarpelajar", "Festival Renang Pelajar"],
-    "bola-voli": ["Turnamen Bola Voli Pelajar", "Kejuaraan Bola Voli Antarklub"],
-    "olahraga-lainnya": ["Kejuaraan Panahan Terbuka", "Kejuaraan Panjat Tebing", "Kejuaraan Catur Cepat"],
-    "paduan-suara": ["Festival Paduan Suara Pelajar", "Lomba Paduan Suara Lagu Daerah"],
-    "tari": ["Festival Tari Lengger", "Lomba Tari Kreasi Daerah", "Festival Seni Tari Pelajar"],
-    "musik": ["Festival Musik Kentongan", "Lomba Band Pelajar", "Festival Gamelan Pelajar"],
-    "seni-rupa": ["Lomba Lukis Pelajar", "Lomba Poster Hari Lingkungan Hidup", "Lomba Desain Batik"],
-    "teater-sastra": ["Festival Teater Pelajar", "Lomba Baca Puisi", "Festival Monolog Pelajar"],
-    "budaya-tradisi": ["Festival Budaya Purbalingga", "Lomba Ebeg Banyumasan", "Festival Kuda Kepang"],
-    "tertib-administrasi-desa": ["Lomba Desa Tertib Administrasi", "Penilaian Administrasi Pemerintahan Desa"],
-    "lomba-desa-kelurahan": ["Lomba Desa dan Kelurahan", "Evaluasi Perkembangan Desa dan Kelurahan"],
-    "pelayanan-publik": ["Penilaian Kepatuhan Standar Pelayanan Publik", "Kompetisi Inovasi Pelayanan Publik"],
-    "keuangan-daerah": ["Opini Pemeriksaan Laporan Keuangan", "Penghargaan Pengelolaan Keuangan Daerah"],
-    "keterbukaan-informasi": ["Monitoring dan Evaluasi Keterbukaan Informasi Publik", "Anugerah Keterbukaan Informasi Publik"],
-    "kabupaten-layak-anak": ["Evaluasi Kabupaten/Kota Layak Anak", "Anugerah Desa Ramah Anak"],
-    "puskesmas-berprestasi": ["Lomba Puskesmas Berprestasi", "Akreditasi Puskesmas"],
-    "posyandu": ["Lomba Posyandu Teladan", "Lomba Posyandu Integrasi Layanan Primer"],
-    "tenaga-kesehatan": ["Pemilihan Tenaga Kesehatan Teladan", "Lomba Bidan Teladan"],
-    "sanitasi-stbm": ["Penghargaan Sanitasi Total Berbasis Masyarakat", "Lomba Desa Stop Buang Air Besar Sembarangan"],
-    "adiwiyata": ["Penghargaan Sekolah Adiwiyata", "Lomba Sekolah Hijau"],
-    "kampung-iklim": ["Program Kampung Iklim", "Lomba Desa Berseri"],
-    "kebersihan-bank-sampah": ["Lomba Bank Sampah", "Lomba Kebersihan Lingkungan"],
-    "umkm-berprestasi": ["Anugerah UMKM Berprestasi", "Lomba Produk Unggulan Daerah"],
-    "koperasi": ["Penghargaan Koperasi Berprestasi", "Lomba Koperasi Sehat"],
-    "bumdes": ["Lomba BUMDes Berprestasi", "Anugerah BUMDes"],
-    "investasi-perdagangan": ["Anugerah Layanan Investasi", "Penghargaan Pasar Tertib Ukur"],
-    "kelompok-tani": ["Lomba Kelompok Tani Berprestasi", "Penilaian Kelompok Wanita Tani"],
-    "ketahanan-pangan": ["Lomba Pekarangan Pangan Lestari", "Penghargaan Ketahanan Pangan"],
-    "perikanan-peternakan": ["Lomba Kelompok Pembudidaya Ikan", "Kontes Ternak"],
-    "mtq": ["Musabaqah Tilawatil Quran", "Musabaqah Hifdzil Quran", "Lomba Tartil Quran Pelajar"],
-    "seni-religi": ["Festival Hadroh", "Lomba Qasidah Rebana"],
-    "kerukunan-umat": ["Penghargaan Kerukunan Umat Beragama"],
-    "inovasi-daerah": ["Innovative Government Award", "Kompetisi Inovasi Daerah", "Lomba Inovasi Desa"],
-    "robotik-pemrograman": ["Kompetisi Robotik Pelajar", "Lomba Pemrograman Pelajar", "Olimpiade Informatika"],
-    "smart-city-egov": ["Evaluasi Sistem Pemerintahan Berbasis Elektronik", "Penghargaan Kota Cerdas"],
-    "desa-wisata": ["Anugerah Desa Wisata", "Lomba Desa Wisata"],
-    "duta-wisata": ["Pemilihan Duta Wisata", "Pemilihan Kakang Mbekayu Purbalingga"],
-    "ekonomi-kreatif": ["Lomba Kriya Kreatif", "Festival Ekonomi Kreatif"],
-    "pramuka": ["Lomba Tingkat Penggalang", "Jambore Pramuka", "Lomba Tingkat Penegak"],
-    "paskibra": ["Lomba Gerak Jalan Tingkat Pelajar", "Lomba Baris-berbaris"],
-    "pemuda-pelopor": ["Pemilihan Pemuda Pelopor", "Anugerah Pemuda Inspiratif"],
-    "pkk": ["Lomba Pelaksana Terbaik 10 Program Pokok PKK", "Lomba Hatinya PKK"],
-    "kebencanaan": ["Lomba Desa Tangguh Bencana", "Lomba Relawan Tanggap Bencana"],
-    "kesejahteraan-sosial": ["Penghargaan Pekerja Sosial Masyarakat Teladan", "Lomba Karang Taruna Berprestasi"],
-}
-
-# Categories whose events are judged as awards with a predicate rather than contests.
-AWARD_CATEGORIES = {
-    "keuangan-daerah", "keterbukaan-informasi", "kabupaten-layak-anak", "pelayanan-publik", "smart-city-egov",
-    "adiwiyata", "kampung-iklim", "sanitasi-stbm", "sekolah-berprestasi", "investasi-perdagangan",
-    "puskesmas-berprestasi", "kerukunan-umat",
-}
-# Categories with medals (sport and science olympiads).
-MEDAL_CATEGORIES = {
-    "olimpiade-sains", "atletik", "bela-diri", "bulu-tangkis", "renang", "olahraga-lainnya",
-    "robotik-pemrograman",
-}
-# Categories in which persons (students, athletes, teachers, officials) are the achievers.
-PERSON_CATEGORIES = {
-    "olimpiade-sains", "lomba-karya-tulis", "debat-pidato", "bahasa-literasi", "guru-tenaga-kependidikan",
-    "atletik", "bela-diri", "bulu-tangkis", "renang", "olahraga-lainnya", "tari", "musik", "seni-rupa",
-    "teater-sastra", "mtq", "tenaga-kesehatan", "duta-wisata", "pemuda-pelopor", "robotik-pemrograman",
-    "sepak-bola-futsal", "bola-voli", "paduan-suara", "pramuka", "paskibra",
-}
-
-PREDICATES: dict[str, list[str]] = {
-    "keuangan-daerah": ["Opini WTP", "Opini Wajar Tanpa Pengecualian Tujuh Kali Berturut-turut"],
-    "keterbukaan-informasi": ["Predikat Informatif", "Predikat Menuju Informatif"],
-    "kabupaten-layak-anak": ["Predikat Madya", "Predikat Nindya", "Predikat Pratama"],
-    "pelayanan-publik": ["Predikat Zona Hijau", "Predikat Pelayanan Prima"],
-    "smart-city-egov": ["Predikat Baik", "Predikat Sangat Baik"],
-    "adiwiyata": ["Sekolah Adiwiyata Mandiri", "Sekolah Adiwiyata Nasional"],
-    "kampung-iklim": ["Trofi Proklim Utama", "Sertifikat Proklim Madya"],
-    "sanitasi-stbm": ["Penghargaan STBM Pratama", "Penghargaan STBM Madya"],
-    "sekolah-berprestasi": ["Sekolah Sehat Terbaik", "Sekolah Ramah Anak"],
-    "investasi-perdagangan": ["Predikat Sangat Responsif", "Sertifikat Pasar Tertib Ukur"],
-    "puskesmas-berprestasi": ["Akreditasi Paripurna", "Puskesmas Terbaik"],
-    "kerukunan-umat": ["Harmony Award"],
-}
-GENERIC_PREDICATES = ["Penghargaan Terbaik", "Predikat Istimewa", "Anugerah Kategori Inovatif"]
-
-RANK_TEXT = {
-    R.JUARA_1: "Juara 1", R.JUARA_2: "Juara 2", R.JUARA_3: "Juara 3",
-    R.JUARA_HARAPAN_1: "Juara Harapan 1", R.JUARA_HARAPAN_2: "Juara Harapan 2",
-    R.JUARA_HARAPAN_3: "Juara Harapan 3", R.MEDALI_EMAS: "Medali Emas", R.MEDALI_PERAK: "Medali Perak",
-    R.MEDALI_PERUNGGU: "Medali Perunggu", R.FINALIS: "Finalis",
-}
-CONTEST_RANKS = [R.JUARA_1, R.JUARA_2, R.JUARA_3, R.JUARA_HARAPAN_1, R.JUARA_HARAPAN_2, R.JUARA_HARAPAN_3, R.FINALIS]
-CONTEST_RANK_WEIGHTS = [24, 22, 22, 10, 7, 5, 10]
-MEDAL_RANKS = [R.MEDALI_EMAS, R.MEDALI_PERAK, R.MEDALI_PERUNGGU, R.JUARA_1, R.JUARA_2, R.JUARA_3, R.FINALIS]
-MEDAL_RANK_WEIGHTS = [14, 14, 16, 16, 14, 14, 6]
-
-LEVEL_WEIGHTS = {
-    L.DESA: 6, L.KECAMATAN: 22, L.KABUPATEN: 32, L.KARESIDENAN: 12, L.PROVINSI: 17, L.NASIONAL: 9,
-    L.INTERNASIONAL: 2,
-}
-LEVEL_SUFFIX = {
-    L.DESA: "Tingkat Desa", L.KECAMATAN: "Tingkat Kecamatan", L.KABUPATEN: "Tingkat Kabupaten",
-    L.KARESIDENAN: "Tingkat Karesidenan Banyumas", L.PROVINSI: "Tingkat Provinsi Jawa Tengah",
-    L.NASIONAL: "Tingkat Nasional", L.INTERNASIONAL: "Tingkat Internasional",
-}
-ORGANIZERS: dict[AchievementLevel, dict[str, list[str]]] = {
-    L.DESA: {"*": ["Panitia Peringatan HUT RI Desa {desa}", "Pemerintah Desa {desa}"]},
-    L.KECAMATAN: {
-        "edu": ["Koordinator Wilayah Bidang Pendidikan Kecamatan {kec}", "Kecamatan {kec}"],
-        "*": ["Kecamatan {kec}", "TP PKK Kecamatan {kec}"],
-    },
-    L.KABUPATEN: {
-        "edu": ["Dinas Pendidikan dan Kebudayaan Kabupaten Purbalingga"],
-        "sport": ["KONI Kabupaten Purbalingga", "Dinas Pemuda, Olahraga dan Pariwisata Kabupaten Purbalingga"],
-        "health": ["Dinas Kesehatan Kabupaten Purbalingga"],
-        "*": ["Pemerintah Kabupaten Purbalingga", "Dinas Pemberdayaan Masyarakat dan Desa Kabupaten Purbalingga"],
-    },
-    L.KARESIDENAN: {
-        "edu": ["Universitas Jenderal Soedirman", "Cabang Dinas Pendidikan Wilayah X"],
-        "*": ["Badan Koordinasi Wilayah Pembangunan III Provinsi Jawa Tengah"],
-    },
-    L.PROVINSI: {
-        "edu": ["Dinas Pendidikan dan Kebudayaan Provinsi Jawa Tengah", "Balai Pengembangan Talenta Jawa Tengah"],
-        "sport": ["KONI Provinsi Jawa Tengah", "Dinas Kepemudaan, Olahraga dan Pariwisata Provinsi Jawa Tengah"],
-        "health": ["Dinas Kesehatan Provinsi Jawa Tengah"],
-        "*": ["Pemerintah Provinsi Jawa Tengah", "Komisi Informasi Provinsi Jawa Tengah"],
-    },
-    L.NASIONAL: {
-        "edu": ["Kemendikdasmen", "Balai Pengembangan Talenta Indonesia", "Kementerian Agama"],
-        "sport": ["Kementerian Pemuda dan Olahraga", "Pengurus Besar Persatuan Olahraga Indonesia"],
-        "health": ["Kementerian Kesehatan"],
-        "*": ["Kementerian Dalam Negeri", "Kementerian PANRB", "Badan Pemeriksa Keuangan",
-              "Kementerian Pemberdayaan Perempuan dan Perlindungan Anak", "Kementerian Lingkungan Hidup"],
-    },
-    L.INTERNASIONAL: {
-        "edu": ["International Young Scientists Olympiad Committee", "Asia Pacific Youth Arts Festival"],
-        "sport": ["Asian Youth Pencak Silat Federation", "ASEAN Schools Sports Council"],
-        "*": ["ASEAN Smart Cities Network", "United Cities and Local Governments Asia-Pacific"],
-    },
-}
-LOCATIONS = {
-    L.DESA: ["Balai Desa {desa}"], L.KECAMATAN: ["Pendopo Kecamatan {kec}", "GOR Kecamatan {kec}"],
-    L.KABUPATEN: ["Pendopo Dipokusumo, Purbalingga", "GOR Goentoer Darjono, Purbalingga", "Purbalingga"],
-    L.KARESIDENAN: ["Purwokerto", "Banjarnegara", "Cilacap"],
-    L.PROVINSI: ["Semarang", "Surakarta", "Magelang"],
-    L.NASIONAL: ["Jakarta", "Yogyakarta", "Bandung", "Surabaya"],
-    L.INTERNASIONAL: ["Kuala Lumpur, Malaysia", "Bangkok, Thailand", "Singapura", "daring"],
-}
-REJECTION_REASONS = [
-    "Piagam yang diunggah tidak terbaca; mohon unggah ulang dengan resolusi lebih tinggi.",
-    "Nama peserta pada piagam berbeda dengan data yang diisikan.",
-    "Tingkat kejuaraan tidak sesuai dengan piagam (tertulis tingkat kecamatan).",
-    "Tanggal kegiatan tidak sesuai dengan bukti; mohon periksa kembali.",
-    "Bukti berupa tautan tidak dapat dibuka; mohon lampirkan berkas piagam.",
-]
-
-SPORT = {"atletik", "bela-diri", "sepak-bola-futsal", "bulu-tangkis", "renang", "bola-voli", "olahraga-lainnya"}
-HEALTH = {"puskesmas-berprestasi", "posyandu", "tenaga-kesehatan", "sanitasi-stbm"}
-EDU_ROOTS = {"pendidikan-akademik", "seni-budaya", "teknologi-inovasi", "kepemudaan", "keagamaan"}
 
 
 # --- planning ------------------------------------------------------------------------------
@@ -512,6 +265,58 @@ def _cumulative(weights: Sequence[int]) -> list[float]:
     return list(itertools.accumulate(float(w) for w in weights))
 
 
+_MEDALS = (R.MEDALI_EMAS, R.MEDALI_PERAK, R.MEDALI_PERUNGGU)
+# Award names that carry their own noun; the others are a "predikat".
+_OWN_NOUN = ("Opini", "Akreditasi", "Harmony", "Indeks", "Top", "Proklim", "STBM")
+
+
+def _bare(name: str) -> str:
+    """'Olimpiade Sains Nasional (OSN)' -> 'Olimpiade Sains Nasional'."""
+    return name.split(" (")[0]
+
+
+_SCHOOL_EVENT = ("Pelajar", "Siswa", "(POPDA)", "(O2SN)", "(FLS2N)", "(OSN)", "(KSM)", "Sekolah", "Madrasah",
+                 "Schools", "Science and Mathematics")
+
+
+def _suits(kind: InstitutionKind, ev: Event, level: AchievementLevel) -> bool:
+    """A village government does not win its own village's contest; pupils' events are for schools."""
+    if kind in (K.PEMERINTAH_DESA, K.KELURAHAN) and level == L.DESA:
+        return False
+    return kind == K.SEKOLAH or not any(word in ev.name for word in _SCHOOL_EVENT)
+
+
+def _fits(slug: str, ev: Event, level: AchievementLevel | None, rank: AchievementRank,
+          kind: InstitutionKind) -> bool:
+    if level is not None and (level not in ev.levels or not _suits(kind, ev, level)):
+        return False
+    if level is None and not any(_suits(kind, ev, x) for x in ev.levels):
+        return False
+    if rank == R.PENGHARGAAN:
+        return bool(ev.predicates)
+    if ev.predicates:
+        return False
+    return rank not in _MEDALS or slug in MEDAL_CATEGORIES
+
+
+def _fitting(draw: _Draw, pool: list[_Inst], everyone: list[_Inst], level: AchievementLevel,
+             rank: AchievementRank) -> tuple[_Inst, str, Event, AchievementLevel]:
+    """An institution, category and event that really hold this rank at this level: first in the pool
+    (a kecamatan's institutions), then anywhere; when no event gives the rank at that level (an award
+    at village level), the event's own nearest level."""
+    for candidates, wanted in ((pool, level), (everyone, level), (pool, None), (everyone, None)):
+        options = [(inst, slug, ev) for inst in candidates for slug, _ in KIND_CATEGORIES[inst.kind]
+                   for ev in EVENTS[slug] if _fits(slug, ev, wanted, rank, inst.kind)]
+        if options:
+            inst, slug, ev = draw.pick(options)
+            if level in ev.levels:
+                return inst, slug, ev, level
+            nearest = min((x for x in ev.levels if _suits(inst.kind, ev, x)),
+                          key=lambda x: abs(LEVEL_ORDER.index(x) - LEVEL_ORDER.index(level)))
+            return inst, slug, ev, nearest
+    raise AssertionError(f"no demo event gives {rank} at {level}")
+
+
 def _achievements(
     rng: random.Random, n: int, plan: _Plan, cats: dict[str, Any], ids: _Ids, today: dt.date,
     now: dt.datetime, created_by: int | None,
@@ -528,16 +333,14 @@ def _achievements(
     kinds = list(KIND_WEIGHT)
     kind_cw = _cumulative([KIND_WEIGHT[k] for k in kinds])
     kind_pools = [by_kind[k] for k in kinds]
-    levels = list(LEVEL_WEIGHTS)
-    level_cw = _cumulative([LEVEL_WEIGHTS[x] for x in levels])
     level_order = {level: LEVEL_ORDER.index(level) for level in L}
     statuses = [S.VERIFIED, S.SUBMITTED, S.DRAFT, S.REJECTED]
     status_cw = _cumulative([80, 8, 7, 5])
     contest_cw = _cumulative(CONTEST_RANK_WEIGHTS)
     medal_cw = _cumulative(MEDAL_RANK_WEIGHTS)
     cat_choices = {k: ([c for c, _ in v], _cumulative([w for _, w in v])) for k, v in KIND_CATEGORIES.items()}
-    medals = (R.MEDALI_EMAS, R.MEDALI_PERAK, R.MEDALI_PERUNGGU)
     all_ranks = list(R)
+    level_cws: dict[tuple[AchievementLevel, ...], list[float]] = {}
     teams = {"sepak-bola-futsal", "bola-voli", "paduan-suara", "pramuka", "paskibra"}
     days_back = 5 * 365
     eight = dt.time(8)
@@ -549,60 +352,52 @@ def _achievements(
     for i in range(n):
         # The first rows go round every kecamatan, level, rank and status, so small sets cover them all.
         forced_rank = all_ranks[i % len(all_ranks)] if i < 11 * 7 else None
-        if i < len(kec_ids):
-            pool = by_kec[kec_ids[i]]
-            wanted = {K.SEKOLAH} if forced_rank in medals else (
-                {K.PEMERINTAH_DESA, K.KELURAHAN, K.PUSKESMAS} if forced_rank == R.PENGHARGAAN else None)
-            fitting = [x for x in pool if wanted is None or x.kind in wanted]
-            inst = draw.pick(fitting or pool)
-        elif forced_rank in medals:
-            inst = draw.pick(by_kind[K.SEKOLAH])
+        if forced_rank is not None:
+            pool = by_kec[kec_ids[i]] if i < len(kec_ids) else plan.institutions
+            inst, slug, ev, level = _fitting(draw, pool, plan.institutions, LEVEL_ORDER[i % 7], forced_rank)
+            rank = forced_rank
         else:
             inst = draw.pick(draw.weighted(kind_pools, kind_cw))
-        slugs, slug_cw = cat_choices[inst.kind]
-        if forced_rank in medals:
-            slug = draw.pick([s for s in slugs if s in MEDAL_CATEGORIES] or slugs)
-        elif forced_rank == R.PENGHARGAAN:
-            slug = draw.pick([s for s in slugs if s in AWARD_CATEGORIES] or slugs)
-        else:
+            slugs, slug_cw = cat_choices[inst.kind]
             slug = draw.weighted(slugs, slug_cw)
+            events = [e for e in EVENTS[slug] if any(_suits(inst.kind, e, x) for x in e.levels)] or EVENTS[slug]
+            ev = draw.pick(events)
+            open_levels = tuple(x for x in ev.levels if _suits(inst.kind, ev, x)) or ev.levels
+            level = open_levels[0] if len(open_levels) == 1 else draw.weighted(
+                open_levels, level_cws.setdefault(open_levels, _cumulative([LEVEL_WEIGHTS[x] for x in open_levels])))
+            if ev.predicates:
+                rank = R.PENGHARGAAN
+            elif slug in MEDAL_CATEGORIES:
+                rank = draw.weighted(MEDAL_RANKS, medal_cw)
+            else:
+                rank = draw.weighted(CONTEST_RANKS, contest_cw)
         cat = cats[slug]
-        level = LEVEL_ORDER[i % 7] if i < 7 * 11 else draw.weighted(levels, level_cw)
-        if forced_rank is not None:
-            rank = forced_rank
-        elif slug in AWARD_CATEGORIES:
-            rank = R.PENGHARGAAN if draw.random() < 0.8 else draw.pick((R.JUARA_1, R.JUARA_2, R.JUARA_3))
-        elif slug in MEDAL_CATEGORIES:
-            rank = draw.weighted(MEDAL_RANKS, medal_cw)
-        else:
-            rank = draw.weighted(CONTEST_RANKS, contest_cw)
         status = statuses[i % 4] if i < 8 else draw.weighted(statuses, status_cw)
 
-        event = draw.pick(EVENTS[slug])
         date = today - draw.int(1, days_back) * one_day
-        suffix = LEVEL_SUFFIX[level]
-        event_name = f"{event} {suffix} Tahun {date.year}"
+        event_name = f"{ev.name} {date.year}"
         rank_label = None
         if rank == R.PENGHARGAAN:
-            rank_label = draw.pick(PREDICATES.get(slug, GENERIC_PREDICATES))
-            title = f"{rank_label} {event}"
+            rank_label = draw.pick(ev.predicates[level])
+            title = rank_label if rank_label.startswith(_OWN_NOUN) else f"Predikat {rank_label}"
         else:
-            title = f"{RANK_TEXT[rank]} {event}"
-        root_slug = cat["root_slug"]
-        domain = "sport" if slug in SPORT else "health" if slug in HEALTH else "edu" if root_slug in EDU_ROOTS else "*"
-        organizers = ORGANIZERS[level]
-        organizer = draw.pick(organizers.get(domain) or organizers["*"])
-        location = draw.pick(LOCATIONS[level])
-        if "{" in organizer:
-            organizer = organizer.format(desa=inst.desa_name, kec=inst.kec_name)
-        if "{" in location:
-            location = location.format(desa=inst.desa_name, kec=inst.kec_name)
-
+            what = draw.pick(ev.branches) if ev.branches else _bare(ev.name)
+            title = f"{RANK_TEXT[rank]} {what}"
+        where = {"desa": inst.desa_name or inst.kec_name, "kec": inst.kec_name}
+        organizer = draw.pick(ev.organizers[level]).format(**where)
+        location = draw.pick(ev.places.get(level) or PLACES[level]).format(**where)
         persons: list[int] = []
         if slug in PERSON_CATEGORIES and inst.person_ids and draw.random() < 0.75:
             k = draw.int(3, 5) if slug in teams else draw.int(1, 2)
             persons = draw.sample(inst.person_ids, k=min(k, len(inst.person_ids)))
-        description = f"{inst.name} meraih {title} pada {event_name} yang diselenggarakan oleh {organizer}."
+        # What an operator adds: the coach of the persons, and a fact of the event.
+        notes = []
+        if persons and draw.random() < 0.6:
+            coach = f"{draw.pick(FIRST_NAMES_F + FIRST_NAMES_M)} {draw.pick(LAST_NAMES)}"
+            notes.append(draw.pick(COACH_SENTENCES).format(name=coach))
+        if ev.detail:
+            notes.append(ev.detail)
+        description = "\n".join(notes) or None
 
         created = dt.datetime.combine(date, eight, dt.UTC) + draw.int(1, 10) * one_day + draw.int(0, 600) * one_minute
         created = min(created, now - draw.int(30, 600) * one_minute)

@@ -183,6 +183,7 @@ async def create_person(
         problems.add("institutionId", UserErrorCode.REQUIRED, "Pilih instansi tempat orang ini terdaftar.")
     kecamatan, desa = await resolve_region(problems, kecamatan_id, desa_id)
     nik_clean = _valid_nik(problems, nik)
+    await _nik_taken(problems, nik_clean)
     _valid_birth_date(problems, birth_date)
     phone_clean = _valid_phone(problems, phone)
     role = role or persons.default_role(institution.kind if institution else None)
@@ -292,6 +293,7 @@ async def _person_changes(actor: Actor, person: Person, changes: dict) -> dict:
         values["desa_id"] = desa.id if desa else None
     if "nik" in changes:
         values["nik"] = _valid_nik(problems, changes["nik"])
+        await _nik_taken(problems, values["nik"], person.id)
     if "birth_date" in changes:
         values["birth_date"] = _valid_birth_date(problems, changes["birth_date"])
     if "phone" in changes:
@@ -345,6 +347,19 @@ def _valid_nik(problems: Problems, nik: str | None) -> str | None:
     if nik_clean and not (len(nik_clean) == 16 and nik_clean.isdigit()):
         problems.add("nik", UserErrorCode.INVALID, "NIK harus terdiri dari 16 angka.")
     return nik_clean
+
+
+async def _nik_taken(problems: Problems, nik: str | None, person_id: int | None = None) -> None:
+    """A NIK names one person: found by its keyed hash, never by the digits."""
+    from service.nik import nik_hash
+
+    if not nik or problems.has("nik"):
+        return
+    qs = Person.filter(nik_hash=nik_hash(nik))
+    if person_id is not None:
+        qs = qs.exclude(id=person_id)
+    if await qs.exists():
+        problems.add("nik", UserErrorCode.DUPLICATE, "NIK ini sudah terdaftar untuk orang lain.")
 
 
 def _valid_birth_date(problems: Problems, birth_date):

@@ -68,6 +68,13 @@ class PressReleaseStatus(StrEnum):
     ARCHIVED = "ARCHIVED"
 
 
+class QuoteRequestStatus(StrEnum):
+    OPEN = "OPEN"
+    ANSWERED = "ANSWERED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+
+
 class PersonRole(StrEnum):
     """How drafts speak of a person ("siswa", "guru", "atlet", "warga")."""
 

@@ -9,9 +9,9 @@ import logging
 import os
 import tempfile
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import IO, Any
 
-from service import stats
+from service import stats, workers
 from service.achievements import AchievementFilter, filtered_achievements
 from service.directory import public_person_name
 from service.enums import (
@@ -19,7 +19,6 @@ from service.enums import (
     AchievementRank,
     AchievementStatus,
     AchieverKind,
-    InstitutionKind,
 )
 from service.labels import LEVEL_LABEL, RANK_LABEL
 from service.models import AchievementPerson, Category, Desa, Institution, Kecamatan, Person
@@ -53,55 +52,88 @@ _COLUMNS = (
 
 
 async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> AsyncIterator[list[Any]]:
-    """Export rows in id order, fetched in keyset batches so that memory stays flat for any number of rows."""
+    """Export rows in id order, fetched in keyset batches so that memory stays flat for any number of rows.
+
+    Per batch: the achievements as plain tuples (no model instances, no per-value conversion), their person
+    links by the batch's id range (one indexed range read, not a thousand parameters), the persons not
+    seen yet; institutions are kept for the whole export (there are few, and they repeat).
+    """
     base_qs = await filtered_achievements(actor, flt)
     kecamatan = {k.id: k.name for k in await Kecamatan.all()}
     desa = {d.id: d.name for d in await Desa.all()}
     categories = {c.id: c.name for c in await Category.all()}
     table = await stats.points_table()
     base, factor = dict(table.levels), dict(table.ranks)
+    # Raw column values (the enums are StrEnums: their plain strings key the same entries).
+    level_label = {str(k): v for k, v in LEVEL_LABEL.items()}
+    rank_label = {str(k): v for k, v in RANK_LABEL.items()}
+    points = {(str(lv), str(rk)): stats.points(base.get(lv), factor.get(rk))
+              for lv in AchievementLevel for rk in AchievementRank}
+    kind_label = {str(k): v for k, v in stats.KIND_LABEL.items()}
+    achiever_label = {str(k): v for k, v in ACHIEVER_LABEL.items()}
+    status_label = {str(k): v for k, v in STATUS_LABEL.items()}
+    institutions: dict[int, tuple[str, str]] = {}
+    persons: dict[int, Person] = {}
     last_id, number = 0, 0
     while True:
-        # Plain values, not model objects: a million rows must not each pay for a model instance.
-        batch = await base_qs.filter(id__gt=last_id).order_by("id").limit(BATCH).values(*_COLUMNS)
+        batch = await _raw_rows(base_qs.filter(id__gt=last_id).order_by("id").limit(BATCH).values_list(*_COLUMNS))
         if not batch:
             return
-        last_id = batch[-1]["id"]
-        inst_ids = {a["institution_id"] for a in batch}
-        links = await AchievementPerson.filter(achievement_id__in=[a["id"] for a in batch]).order_by("id").values_list(
-            "achievement_id", "person_id"
-        )
-        persons = {p.id: p for p in await Person.filter(id__in={pid for _, pid in links})} if links else {}
-        inst_ids |= {p.institution_id for p in persons.values() if p.institution_id}
-        institutions = {
-            i["id"]: i for i in await Institution.filter(id__in=inst_ids).values("id", "name", "path")
-        }
+        first_id, last_id = batch[0][0], batch[-1][0]
+        ids = {a[0] for a in batch}
+        links = [link for link in await _raw_rows(
+            AchievementPerson.filter(achievement_id__gte=first_id, achievement_id__lte=last_id)
+            .order_by("id").values_list("achievement_id", "person_id")) if link[0] in ids]
+        wanted = {pid for _, pid in links} - persons.keys()
+        if wanted:
+            if len(persons) > 50 * BATCH:
+                persons.clear()  # bounded: an export of millions of rows keeps memory flat
+                wanted = {pid for _, pid in links}
+            persons.update((p.id, p) for p in await Person.filter(id__in=wanted))
+        inst_ids = {a[11] for a in batch} | {
+            persons[pid].institution_id for _, pid in links
+            if persons[pid].institution_id is not None}
+        missing = inst_ids - institutions.keys()
+        if missing:
+            for i in await Institution.filter(id__in=missing).values_list("id", "name", "path"):
+                institutions[i[0]] = (i[1], i[2])
         names: dict[int, list[str]] = {}
         for aid, pid in links:
             person = persons[pid]
-            inst = institutions.get(person.institution_id)
-            names.setdefault(aid, []).append(public_person_name(actor, person, inst["path"] if inst else None))
-        for a in batch:
+            inst = institutions.get(person.institution_id) if person.institution_id is not None else None
+            names.setdefault(aid, []).append(public_person_name(actor, person, inst[1] if inst else None))
+        for (aid, title, event_name, organizer, level, rank, rank_text, category_id, root_id, date, location,
+             institution_id, institution_kind, kecamatan_id, desa_id, achiever_kind, status) in batch:
             number += 1
-            inst = institutions.get(a["institution_id"])
-            level, rank = AchievementLevel(a["level"]), AchievementRank(a["rank"])
+            inst = institutions.get(institution_id)
             yield [
-                number, a["title"], a["event_name"], a["organizer"], LEVEL_LABEL[level], RANK_LABEL[rank],
-                a["rank_label"] or "", categories.get(a["category_root_id"], ""),
-                categories.get(a["category_id"], "") if a["category_id"] != a["category_root_id"] else "",
-                a["date"], a["location"] or "", inst["name"] if inst else "",
-                stats.KIND_LABEL[InstitutionKind(a["institution_kind"])],
-                kecamatan.get(a["kecamatan_id"], "Tingkat Kabupaten"),
-                desa.get(a["desa_id"], ""),
-                ACHIEVER_LABEL[AchieverKind(a["achiever_kind"])], "; ".join(names.get(a["id"], [])),
-                STATUS_LABEL[AchievementStatus(a["status"])], stats.points(base.get(level), factor.get(rank)),
+                number, title, event_name, organizer, level_label[level], rank_label[rank],
+                rank_text or "", categories.get(root_id, ""),
+                categories.get(category_id, "") if category_id != root_id else "",
+                date if isinstance(date, dt.date) else dt.date.fromisoformat(date), location or "",
+                inst[0] if inst else "", kind_label[institution_kind],
+                kecamatan.get(kecamatan_id, "Tingkat Kabupaten"), desa.get(desa_id, ""),
+                achiever_label[achiever_kind], "; ".join(names.get(aid, ())), status_label[status],
+                points.get((level, rank)) if (level, rank) in points
+                else stats.points(base.get(level), factor.get(rank)),
             ]
+
+
+async def _raw_rows(query: Any) -> list[Any]:
+    """A values_list query's rows as the driver returns them (tuples; no conversion per value)."""
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    _, rows = await query._db.execute_query(*query.query.get_parameterized_sql())
+    return rows
+
+
+_FORMULA_START = frozenset("=+-@\t\r")
 
 
 def _csv_cell(value: Any) -> Any:
     # A leading = + - @ would run as a formula when the file is opened in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    if value.__class__ is str:
+        return "'" + value if value and value[0] in _FORMULA_START else value
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -131,9 +163,12 @@ def _xlsx_cell(value: Any) -> Any:
     return value
 
 
-async def xlsx_file(actor: Actor | None, flt: AchievementFilter) -> str:
-    """Write the export to a temporary XLSX file in openpyxl's write-only (streaming) mode; returns its path."""
+async def xlsx_file(actor: Actor | None, flt: AchievementFilter) -> IO[bytes]:
+    """The export as an XLSX in openpyxl's write-only (streaming) mode, built in the files pool a batch at a
+    time; returns an open file whose name is already gone from the disk, so that no `juara-export-*` file is
+    left behind whatever happens to the request (a disconnect, a timeout, an error)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
@@ -142,20 +177,37 @@ async def xlsx_file(actor: Actor | None, flt: AchievementFilter) -> str:
     for col, width in zip("ABCDEFGHIJKLMNOPQRS", (6, 45, 35, 30, 14, 16, 20, 24, 24, 12, 20, 35, 18, 18, 20, 14, 35, 14, 8),
                           strict=True):
         ws.column_dimensions[col].width = width
-    from openpyxl.cell import WriteOnlyCell
-
     header = []
     for text in HEADERS:
         cell = WriteOnlyCell(ws, value=text)
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
+
+    def append(rows: list[list[Any]]) -> None:
+        for row in rows:
+            ws.append([_xlsx_cell(v) for v in row])
+
+    pending: list[list[Any]] = []
     async for row in achievement_rows(actor, flt):
-        ws.append([_xlsx_cell(v) for v in row])
+        pending.append(row)
+        if len(pending) >= BATCH:
+            await workers.files.run(append, pending)
+            pending = []
+    if pending:
+        await workers.files.run(append, pending)
+    return await workers.files.run(_saved, wb)
+
+
+def _saved(wb: Any) -> IO[bytes]:
     fd, path = tempfile.mkstemp(prefix="juara-export-", suffix=".xlsx")
     os.close(fd)
-    wb.save(path)
-    return path
+    try:
+        wb.save(path)
+        fh = open(path, "rb")  # noqa: SIM115 - handed to the caller, who streams and closes it
+    finally:
+        os.unlink(path)
+    return fh
 
 
 # --- statistics workbook ---------------------------------------------------------------------------
@@ -220,6 +272,10 @@ async def stats_workbook(actor: Actor | None, flt: stats.StatsFilter) -> bytes:
             chart.add_data(data, titles_from_data=True)
             chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=len(rows) + 1))
             ws.add_chart(chart, "E2")
+    return await workers.files.run(_workbook_bytes, wb)
+
+
+def _workbook_bytes(wb: Any) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

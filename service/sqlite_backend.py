@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from typing import TYPE_CHECKING
 
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
     SqliteTransactionWrapper,
+    translate_exceptions,
 )
 from tortoise.exceptions import TransactionManagementError
 
@@ -19,7 +21,35 @@ log = logging.getLogger("juara.db")
 BEGIN_ATTEMPTS = 5
 
 
-class ImmediateTransactionWrapper(SqliteTransactionWrapper):
+if TYPE_CHECKING:  # the mixin only ever sits in front of a SqliteClient
+    _RowCountBase = SqliteClient
+else:
+    _RowCountBase = object
+
+
+class _StatementRowCount(_RowCountBase):
+    """The rows an INSERT/UPDATE/DELETE touched itself, as PostgreSQL reports them.
+
+    Tortoise counts `total_changes`, which includes the rows the change-stamp triggers update
+    (service/change_stamp.py): a conditional UPDATE of one row would report two. The cursor's rowcount
+    (`sqlite3_changes()`) counts the statement's own rows only.
+    """
+
+    @translate_exceptions
+    async def execute_query(self, query: str, values: list | None = None):
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        async with self.acquire_connection() as connection:
+            self.log.debug("%s: %s", query, values)
+            cursor = await connection.execute(query, values)
+            try:
+                rows = await cursor.fetchall()
+                changed = cursor.rowcount
+            finally:
+                await cursor.close()
+            return (changed if changed > 0 else 0) or len(rows), rows
+
+
+class ImmediateTransactionWrapper(_StatementRowCount, SqliteTransactionWrapper):
     """Takes the write lock when the transaction starts. A deferred BEGIN reads first and upgrades to
     a writer later; with several server processes on one file that upgrade fails at once with
     "database is locked" (SQLite cannot wait for it without risking deadlock)."""
@@ -44,7 +74,7 @@ class ImmediateTransactionWrapper(SqliteTransactionWrapper):
                 await asyncio.sleep(0.05 * attempt)
 
 
-class ImmediateSqliteClient(SqliteClient):
+class ImmediateSqliteClient(_StatementRowCount, SqliteClient):
     def _in_transaction(self):
         return SqliteTransactionContext(ImmediateTransactionWrapper(self), self._lock)
 

@@ -21,7 +21,8 @@ REQUIRE_POSTGRES = os.environ.get("JUARA_REQUIRE_POSTGRES") == "1"
 MUTABLE_TABLES = [
     "achievement_stat_daily", "achievement_stat_institution", "achievement_stat_yearly",
     "duplicate_hint", "import_batch",
-    "achievement_person", "evidence", "press_release_revision", "press_release", "achievement", "person",
+    "achievement_person", "evidence", "quote_request", "press_release_revision", "press_release", "achievement",
+    "person",
     "auth_token", "login_throttle", "audit_event", "app_user", "institution",
 ]
 

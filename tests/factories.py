@@ -71,6 +71,13 @@ async def make_user(role: Role, institution: Institution | None = None, username
 
 
 async def make_person(institution: Institution | None, name: str = "Rina Kusuma", consent: bool = True, **kw) -> Person:
+    """As createPerson stores one: the role defaults by institution kind; consent, when given, by a guardian."""
+    from service.enums import ConsentGiver
+    from service.persons import default_role
+
+    kw.setdefault("role", default_role(institution.kind if institution else None))
+    if consent:
+        kw.setdefault("consent_given_by", ConsentGiver.GUARDIAN)
     from service.nik import nik_columns
 
     if "nik" in kw:

@@ -235,3 +235,4 @@ async def test_client_address_comes_from_trusted_proxies_only(db):
                          headers=forwarded)
     keys = set(await LoginThrottle.filter(key__startswith="ip:").values_list("key", flat=True))
     assert keys == {"ip:198.51.100.20", "ip:203.0.113.9"}
+

@@ -153,3 +153,33 @@ async def test_stats_workbook_escapes_formula_like_names(client, db):
     cells = [c for row in wb["Instansi Teratas"].iter_rows(min_row=2) for c in row if c.column == 1]
     assert cells and all(c.data_type != "f" for c in cells)
     assert cells[0].value == "'" + hostile.name
+
+
+async def test_a_client_leaving_mid_export_leaves_no_temporary_file(client, db):
+    import glob
+    import tempfile
+
+    from web.app import create_app
+
+    school = await make_institution("SMA Negeri 1 Purbalingga")
+    for i in range(5):
+        await make_achievement(school, title=f"Juara {i} Lomba Pidato")
+    pattern = f"{tempfile.gettempdir()}/juara-export-*"
+    before = set(glob.glob(pattern))
+    app = create_app(manage_database=False)
+    scope = {"type": "http", "method": "GET", "path": "/exports/achievements.xlsx", "raw_path": b"/exports/achievements.xlsx",
+             "query_string": b"", "headers": [(b"host", b"t")], "scheme": "http", "server": ("t", 80),
+             "client": ("127.0.0.1", 5000), "root_path": "", "http_version": "1.1"}
+
+    async def receive():
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.body":
+            raise OSError("client went away")
+
+    try:
+        await app(scope, receive, send)
+    except OSError:
+        pass
+    assert set(glob.glob(pattern)) - before == set()

@@ -295,3 +295,63 @@ async def test_introspection_and_graphiql_can_be_switched_off(db):
         assert "graphiql" not in page.text.lower()
         plain = await c.post("/graphql", json={"query": "{ kecamatanList { code } }"})
         assert plain.status_code == 200 and "errors" not in plain.json()
+
+
+# --- second round: cost, deadline, huge tokens --------------------------------------------------------
+
+CYCLE = "{ kecamatanList { desa { kecamatan { desa { kecamatan { desa { kecamatan { desa { id } } } } } } } } }"
+
+
+async def test_cyclic_nesting_is_refused_by_its_cost_before_execution(client):
+    import time
+
+    started = time.perf_counter()
+    resp = await client.post("/graphql", json={"query": CYCLE})
+    assert time.perf_counter() - started < 5  # refused, not run for half a minute
+    assert resp.status_code == 400
+    error = resp.json()["errors"][0]
+    ext = error["extensions"]
+    assert ext["code"] == "QUERY_TOO_COSTLY"
+    assert ext["limit"] == get_settings().max_query_cost and ext["cost"] > ext["limit"]
+    assert "biaya" in error["message"]
+
+
+async def test_console_sized_queries_stay_within_the_cost_limit(client):
+    q = """{ kecamatanList { id name desa { id name } } categories { slug children { slug } }
+             achievements(first: 100) { totalCount edges { node { id title persons { id name }
+             evidence { id } institution { name } } } } }"""
+    resp = await client.post("/graphql", json={"query": q})
+    assert resp.status_code == 200 and "errors" not in resp.json(), resp.text
+
+
+async def test_the_cost_limit_is_configurable():
+    async with app_client(max_query_cost=100) as (c, _):
+        resp = await c.post("/graphql", json={"query": "{ kecamatanList { id name desa { id } } }"})
+    assert resp.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
+
+
+async def test_deadline_stops_work_that_never_awaits(db):
+    """With the cost limit off, the same query stops at the deadline: the 504 comes within a bound, and the
+    event loop is free again right after it."""
+    import time
+
+    async with app_client(max_query_cost=0, request_timeout_seconds=1) as (c, _):
+        started = time.perf_counter()
+        resp = await c.post("/graphql", json={"query": CYCLE}, timeout=120)
+        elapsed = time.perf_counter() - started
+        assert resp.status_code == 504 and resp.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+        assert elapsed < 20, elapsed
+        started = time.perf_counter()
+        assert (await c.get("/healthz")).status_code == 200
+        assert time.perf_counter() - started < 2
+
+
+async def test_one_huge_token_is_refused_before_parsing(client):
+    import time
+
+    for query in ('{ categories(x: "' + "a" * 11_000_000 + '") { slug } }', "#" + "c" * 11_000_000 + "\n{ me { id } }"):
+        started = time.perf_counter()
+        resp = await client.post("/graphql", json={"query": query})
+        assert time.perf_counter() - started < 3
+        assert resp.status_code == 400
+        assert "terlalu panjang" in resp.json()["errors"][0]["message"]

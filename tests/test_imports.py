@@ -109,7 +109,8 @@ async def test_template_round_trip_creates_drafts(client):
         header_of[str(dv.sqref).split(":")[0].rstrip("0123456789")]: dv.formula1
         for dv in sheet.data_validations.dataValidation if dv.type == "list"
     }
-    assert set(lists) == {"Tingkat", "Peringkat", "Kategori", "Kecamatan", "Desa/Kelurahan", "Izin Publikasi Nama"}
+    assert set(lists) == {"Tingkat", "Peringkat", "Kategori", "Kecamatan", "Desa/Kelurahan", "Izin Publikasi Nama",
+                          "Peran Peserta", "Persetujuan Dari"}
     levels = [c.value for c in wb["Daftar"]["A"][1:] if c.value]
     assert levels == ["Desa", "Kecamatan", "Kabupaten", "Karesidenan", "Provinsi", "Nasional", "Internasional"]
     assert wb.defined_names["Tingkat"].attr_text == "Daftar!$A$2:$A$8"
@@ -367,6 +368,27 @@ async def test_import_counts_rows_into_the_dashboard_aggregates(client):
     assert {b["key"]: b["count"] for b in stats["byYear"]} == {"2025": 1, "2026": 1}
 
 
+async def test_csv_cell_over_128_kib_is_a_row_problem(client):
+    school, login = await _school()
+    header = ";".join(c.header for c in imports.COLUMNS)
+    line = ("Juara 3 Lomba Tari Kreasi;FLS2N 2026;Dindikbud;Kecamatan;Juara 3;;Tari;12 Oktober 2026;;"
+            + "x" * 200_000 + ";;;Sari Wulandari;Tidak;")
+    content = ("\ufeff" + header + "\n" + line + "\n").encode("utf-8")
+    result = await post_import(client, login, content, name="prestasi.csv")
+    problems = result["report"]["problems"]
+    assert problems and problems[0]["row"] == 2 and problems[0]["column"] == "Keterangan"
+
+
+async def test_malformed_multipart_gets_json_400(client):
+    _, login = await _school()
+    operations = json.dumps({"query": IMPORT, "variables": {"input": {"file": None}}})
+    resp = await client.post("/graphql", data={"operations": operations, "map": json.dumps([["variables.input.file"]])},
+                             files={"0": ("x.csv", b"a;b\n", "text/csv")}, headers={**login.headers, **CSRF})
+    assert resp.status_code == 400 and resp.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    fields = {f"f{i}": "x" for i in range(1100)} | {"operations": operations, "map": "{}"}
+    resp = await client.post("/graphql", data=fields, files={"0": ("x.csv", b"a;b\n", "text/csv")},
+                             headers={**login.headers, **CSRF})
+    assert resp.status_code == 400 and resp.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 async def test_a_row_and_the_create_mutation_are_refused_by_the_same_rules(client, gql):
     """Each rule of service.achievement_rules refuses a sheet row and a createAchievement input alike, with
     the same code; the import words it for its cell ("Baris n, kolom …"), the mutation for its field."""
@@ -404,3 +426,34 @@ async def test_a_row_and_the_create_mutation_are_refused_by_the_same_rules(clien
         assert errors[0]["message"].lower().split()[0] == problems[0]["message"].split(": ", 1)[1].split()[0]
     assert report["validRows"] == 0
     assert not await Achievement.all().exists()
+
+
+def _rewritten(part: str, xml: bytes) -> bytes:
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes([row()])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, xml if info.filename == part else source.read(info.filename))
+        if part not in source.namelist():
+            target.writestr(part, xml)
+    return out.getvalue()
+
+
+async def test_workbooks_that_unpack_to_millions_of_cells_or_strings_are_refused_first(client):
+    import time
+
+    _, login = await _school()
+    ns = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+    cells = _rewritten("xl/worksheets/sheet1.xml", ns + b"<c/>" * 3_100_000 + b"</row></sheetData></worksheet>")
+    strings = _rewritten("xl/sharedStrings.xml", b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                         b'main">' + b"<si><t>a</t></si>" * 2_100_000 + b"</sst>")
+    for content, words in ((cells, "3.000.000 sel"), (strings, "2.000.000 teks bersama")):
+        assert len(content) < 1_000_000
+        started = time.perf_counter()
+        result = await post_import(client, login, content)
+        assert time.perf_counter() - started < 10
+        assert result["report"] is None
+        assert [e["code"] for e in result["errors"]] == ["TOO_LARGE"]
+        assert words in result["errors"][0]["message"]

@@ -277,3 +277,128 @@ async def test_reads_of_nik_birth_date_and_phone_are_audited(gql):
     # The public sees nothing, so nothing is logged.
     await gql(q, {"a": gid("Person", person.id), "b": gid("Person", bare.id)})
     assert await AuditEvent.filter(action="person.personal_data_read").count() == 1
+
+
+# --- erasure -----------------------------------------------------------------------------------
+
+ERASE = """mutation($id: ID!, $reason: String!) { erasePerson(id: $id, reason: $reason) {
+  person { id name publicationConsent } errors { field code message } } }"""
+
+
+async def _every_value(skip_published: bool = True) -> list[tuple[str, str]]:
+    """(table, text) of every column of every row of every table, the text of PUBLISHED releases aside."""
+    from service.db import dialect, execute
+
+    if dialect() == "postgres":
+        _, tables = await execute("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")
+    else:
+        _, tables = await execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    _, published = await execute("SELECT id FROM press_release WHERE status = 'PUBLISHED'")
+    published_ids = {r["id"] for r in published}
+    out = []
+    for t in tables:
+        table = t["name"]
+        _, rows = await execute(f'SELECT * FROM "{table}"')  # noqa: S608 - names from the catalogue
+        for row in rows:
+            row = dict(row)
+            if skip_published and table == "press_release" and row["id"] in published_ids:
+                continue
+            if skip_published and table == "press_release_revision" and row["press_release_id"] in published_ids:
+                continue
+            out.extend((table, str(v)) for v in row.values() if v is not None)
+    return out
+
+
+async def test_erasure_leaves_no_trace_while_counts_stay_right(gql, client):
+    from service.models import Achievement, Evidence, PressRelease
+    from service.persons import ERASED_NAME
+
+    school, person, achievement, published = await _named_world(gql)
+    # The name also sits in free text an operator typed, and in an evidence file's name.
+    await Achievement.filter(id=achievement.id).update(description="Dimas Pratama membawakan pidato tentang batik.")
+    await Evidence.create(achievement_id=achievement.id, kind="URL", url="https://example.org/x.pdf",
+                          description="Piagam Dimas Pratama, lahir " + _years_ago(13).isoformat())
+    admin = await make_user(Role.ADMIN)
+    secret = ["Dimas Pratama", "3303091204130001", "081298765432", _years_ago(13).isoformat()]
+    before = " ".join(text for _, text in await _every_value())
+    assert "Dimas Pratama" in before and "081298765432" in before and secret[3] in before
+    stats_before = (await gql(STATS))["data"]
+
+    refused = await gql(ERASE, {"id": gid("Person", person.id), "reason": "Permintaan"},
+                        login=await make_user(Role.EDITOR), expect_errors=True)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    done = payload(await gql(ERASE, {"id": gid("Person", person.id),
+                                     "reason": "Permintaan orang tua Dimas Pratama lewat surat 12/XI"},
+                             login=admin), "erasePerson")
+    assert done["errors"] == [] and done["person"]["name"] == ERASED_NAME
+
+    leaks = [(table, text) for table, text in await _every_value() for s in secret if s in text]
+    assert leaks == []
+    kept = await PressRelease.get(id=published.id)
+    assert "Dimas Pratama" in kept.body and "hapus" in kept.needs_review_reason
+    # Counted as before, shown as "(nama dihapus)" everywhere.
+    assert (await gql(STATS))["data"] == stats_before
+    listed = (await gql(PUBLIC_LIST, {"search": None}))["data"]["achievements"]["edges"]
+    assert listed[0]["node"]["persons"] == [{"name": ERASED_NAME}]
+    drafts = await PressRelease.filter(achievement_id=achievement.id, status="DRAFT")
+    assert drafts and all(ERASED_NAME in d.body for d in drafts)
+    csv = (await client.get("/exports/achievements.csv")).text
+    assert ERASED_NAME in csv and "Dimas" not in csv
+    event = await AuditEvent.get(action="person.erase")
+    assert event.actor_id == admin.user.id and event.created_at is not None
+    assert "Dimas" not in str(event.after) and "surat 12/XI" in event.after["reason"]
+    again = payload(await gql(ERASE, {"id": gid("Person", person.id), "reason": "lagi"}, login=admin), "erasePerson")
+    assert [e["code"] for e in again["errors"]] == ["NOT_FOUND"]
+
+
+# --- access ------------------------------------------------------------------------------------
+
+async def test_access_export_is_complete_audited_and_for_administrators_only(gql, client):
+    import io
+
+    import docx
+
+    school, person, achievement, published = await _named_world(gql)
+    admin = await make_user(Role.ADMIN)
+    editor = await make_user(Role.EDITOR)
+    url = f"/persons/{gid('Person', person.id)}/data"
+    assert (await client.get(url + ".json")).status_code in {401, 403}
+    assert (await client.get(url + ".json", headers=editor.headers)).status_code == 403
+    resp = await client.get(url + ".json", headers=admin.headers)
+    assert resp.status_code == 200 and resp.headers["cache-control"] == "private, no-store"
+    report = resp.json()
+    p = report["person"]
+    assert (p["name"], p["nik"], p["phone"], p["birthDate"]) == (
+        "Dimas Pratama", "3303091204130001", "081298765432", _years_ago(13).isoformat())
+    assert (p["role"], p["isMinor"], p["publicationConsent"], p["consentGivenBy"]) == ("SISWA", True, True, "GUARDIAN")
+    assert p["institution"] == school.name
+    assert [a["title"] for a in report["achievements"]] == [achievement.title]
+    assert {r["status"] for r in report["pressReleases"]} == {"PUBLISHED", "DRAFT"}
+    assert "retention" in report and "purpose" in report
+    letter = await client.get(url + ".docx", headers=admin.headers)
+    assert letter.status_code == 200
+    text = "\n".join(par.text for par in docx.Document(io.BytesIO(letter.content)).paragraphs)
+    cells = " ".join(c.text for t in docx.Document(io.BytesIO(letter.content)).tables for r in t.rows for c in r.cells)
+    assert "Kepada Yth. Dimas Pratama" in text and "UU No. 27/2022" in text and achievement.title in text
+    assert "3303091204130001" in cells and "orang tua/wali" in cells
+    exports = await AuditEvent.filter(action="person.access_export", target_id=str(person.id))
+    reads = await AuditEvent.filter(action="person.personal_data_read", target_id=str(person.id))
+    assert len(exports) == 2 and all(e.actor_id == admin.user.id for e in exports)
+    assert len(reads) == 2 and reads[0].after == {"fields": ["birthDate", "nik", "phone"], "via": "export"}
+    assert (await client.get("/persons/999999/data.json", headers=admin.headers)).status_code == 404
+    assert (await client.get(url + ".pdf", headers=admin.headers)).status_code == 404
+
+
+async def test_a_nik_is_found_by_its_keyed_hash_for_duplicate_checks(gql):
+    school = await make_institution()
+    operator = await make_user(Role.CONTRIBUTOR, school)
+    base = {"name": "Rina Kusuma", "institutionId": gid("Institution", school.id), "publicationConsent": False,
+            "nik": "3303091204100001"}
+    assert payload(await gql(CREATE_PERSON, {"input": base}, login=operator), "createPerson")["errors"] == []
+    again = payload(await gql(CREATE_PERSON, {"input": {**base, "name": "Rina K."}}, login=operator), "createPerson")
+    assert [(e["field"], e["code"]) for e in again["errors"]] == [("nik", "DUPLICATE")]
+    other = payload(await gql(CREATE_PERSON, {"input": {**base, "name": "Dimas", "nik": None}}, login=operator),
+                    "createPerson")["person"]
+    clash = payload(await gql(UPDATE_PERSON, {"id": other["id"], "input": {"nik": "3303091204100001"}},
+                              login=operator), "updatePerson")
+    assert [(e["field"], e["code"]) for e in clash["errors"]] == [("nik", "DUPLICATE")]

@@ -50,6 +50,23 @@ async def _seed_pre_migration_demo(conn) -> tuple[dict[int, str], list[tuple]]:
     return {i.id: i.kind.value for i in plan.institutions}, old_rows
 
 
+async def _link_an_achievement(conn, person: tuple) -> None:
+    """One achievement of the person's institution with its link: a row that references `person`, so that a
+    migration rebuilding that table under enforced foreign keys fails."""
+    category = (await conn.execute_query_dict("SELECT id FROM category ORDER BY id LIMIT 1"))[0]["id"]
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    values = [1, "Juara 1 Lomba Uji", "Lomba Uji", "Panitia", "KABUPATEN", 3, "JUARA_1", category, category,
+              dt.date(2025, 5, 2), "PERSON", person[2], "SEKOLAH", "VERIFIED", now, now, 1]
+    columns = ("id, title, event_name, organizer, level, level_order, rank, category_id, category_root_id, date, "
+               "achiever_kind, institution_id, institution_kind, status, created_at, updated_at, version")
+    if dbmod.dialect() == "sqlite":
+        values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
+    marks = ", ".join("?" for _ in values)
+    await conn.execute_query(dbmod.sql(f"INSERT INTO achievement ({columns}) VALUES ({marks})"), values)  # noqa: S608
+    await conn.execute_query(dbmod.sql("INSERT INTO achievement_person (achievement_id, person_id) VALUES (?, ?)"),
+                             [1, person[0]])
+
+
 def demo_nik(row: tuple) -> str | None:
     from service.nik import decrypt
 
@@ -77,6 +94,7 @@ async def test_migration_moves_consent_and_roles_of_the_demo_data(db, tmp_path, 
         conn = connections.get("default")
         kinds, old_rows = await _seed_pre_migration_demo(conn)
         assert len(old_rows) > 1000
+        await _link_an_achievement(conn, old_rows[0])
         await dbmod.close_db()
 
         await dbmod.run_migrations(url)
@@ -113,6 +131,9 @@ async def test_migration_moves_consent_and_roles_of_the_demo_data(db, tmp_path, 
         columns = {c["name"] for c in await conn.execute_query_dict(
             "SELECT * FROM person LIMIT 1") for c in [{"name": k} for k in c]}
         assert "nik" not in columns
+        # The persons table was changed in place: the achievement's link to its person survived.
+        links = await conn.execute_query_dict("SELECT achievement_id, person_id FROM achievement_person")
+        assert [(r["achievement_id"], r["person_id"]) for r in links] == [(1, old_rows[0][0])]
     finally:
         await dbmod.close_db()
         await dbmod.init_db(db)

@@ -73,7 +73,7 @@ async def test_editors_and_admins_run_the_whole_lifecycle(gql, role):
 
     edited = (await gql(UPDATE, {"id": release["id"], "v": 1, "input": {
         "title": "Siswa SMP Negeri 1 Bobotsari Juara Paduan Suara",
-        "body": "PURBALINGGA, INFO – Isi **lengkap**.\n\n<script>alert(1)</script>\n",
+        "body": "PURBALINGGA, INFO – Isi **lengkap**.\n\n<script>alert(1)</script> (LPU/Kominfo)\n",
     }}, login=login))["data"]["updatePressRelease"]
     assert edited["errors"] == []
     saved = edited["pressRelease"]
@@ -149,7 +149,7 @@ async def test_generate_roundup_over_http(gql, role):
 async def test_revisions_are_for_staff_only(gql):
     editor = await make_user(Role.EDITOR)
     release_id = (await _generate(gql, editor, await _verified()))["pressRelease"]["id"]
-    await gql(UPDATE, {"id": release_id, "v": 1, "input": {"title": "Judul", "body": "Isi."}}, login=editor)
+    await gql(UPDATE, {"id": release_id, "v": 1, "input": {"title": "Judul", "body": "Isi. (LPU/Kominfo)"}}, login=editor)
     await gql(STATUS, {"id": release_id, "status": "PUBLISHED"}, login=editor)
     query = "query($id: ID!) { node(id: $id) { ... on PressRelease { title revisions { version } } } }"
     anonymous = (await gql(query, {"id": release_id}))["data"]["node"]
@@ -170,12 +170,12 @@ async def test_word_export_follows_the_api_access_rules(gql, client):
     assert "attachment" in resp.headers["content-disposition"]
     texts = [p.text for p in Document(io.BytesIO(resp.content)).paragraphs]
     assert texts[0] == release["title"] and texts[1].startswith("PURBALINGGA, INFO – ")
-    await gql(UPDATE, {"id": release["id"], "v": 1, "input": {"title": "Judul Terbit", "body": "Isi terbit."}},
+    await gql(UPDATE, {"id": release["id"], "v": 1, "input": {"title": "Judul Terbit", "body": "Isi terbit. (LPU/Kominfo)"}},
               login=editor)
     await gql(STATUS, {"id": release["id"], "status": "PUBLISHED"}, login=editor)
     public = await client.get(path)
     assert public.status_code == 200
-    assert [p.text for p in Document(io.BytesIO(public.content)).paragraphs][:2] == ["Judul Terbit", "Isi terbit."]
+    assert [p.text for p in Document(io.BytesIO(public.content)).paragraphs][:2] == ["Judul Terbit", "Isi terbit. (LPU/Kominfo)"]
     pk = (await PressRelease.first()).id
     assert (await client.get(f"/press-releases/{pk}.docx")).status_code == 200
     assert (await client.get("/press-releases/bm9wZQ==.docx")).status_code == 404

@@ -56,7 +56,8 @@ async def test_verification_drafts_a_release_in_the_house_style(db):
     assert release.template.startswith("perorangan/")
     assert release.body.startswith("PURBALINGGA, INFO – ")
     assert "Senin (12/10/2026)" in release.body
-    assert release.body.rstrip().endswith("(XX/Kominfo)")  # a verifier's draft leaves the byline to IKP
+    # A verifier's draft signs with the desk's initials (JUARA_PRESS_INITIALS), never "XX".
+    assert release.body.rstrip().endswith("(IKP/Kominfo)") and "XX/" not in release.body
     text = release.title + release.body
     for secret in ("Rina", "Kusuma", "3303010101010001", "081234567890", "2011"):
         assert secret not in text
@@ -154,9 +155,14 @@ async def test_status_moves_and_the_publish_rule(db):
     await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul [[ isi ]]", body="Lengkap."))
     assert await _code(press.set_press_release_status(editor, release.id, S.PUBLISHED)) == UserErrorCode.INVALID
     await press.update_press_release(editor, release.id, 2, press.ReleaseEdit(title="Judul Lengkap"))
+    # No byline, or the placeholder "(XX/Kominfo)", is refused too.
+    assert await _code(press.set_press_release_status(editor, release.id, S.PUBLISHED)) == UserErrorCode.INVALID
+    await press.update_press_release(editor, release.id, 3, press.ReleaseEdit(body="Lengkap. (XX/Kominfo)"))
+    assert await _code(press.set_press_release_status(editor, release.id, S.PUBLISHED)) == UserErrorCode.INVALID
+    await press.update_press_release(editor, release.id, 4, press.ReleaseEdit(body="Lengkap. (LPU/Kominfo)"))
     published = await press.set_press_release_status(editor, release.id, S.PUBLISHED)
     assert published.status == S.PUBLISHED and published.published_at is not None
-    assert await _code(press.update_press_release(editor, release.id, 3, press.ReleaseEdit(body="x"))) == \
+    assert await _code(press.update_press_release(editor, release.id, 5, press.ReleaseEdit(body="x"))) == \
         UserErrorCode.INVALID_TRANSITION
     for bad in (S.DRAFT, S.IN_REVIEW, S.PUBLISHED):
         assert await _code(press.set_press_release_status(editor, release.id, bad)) == UserErrorCode.INVALID_TRANSITION
@@ -173,7 +179,7 @@ async def test_withdrawn_verification_flags_releases_and_blocks_publishing(db):
     editor, _ = await _actor(Role.EDITOR)
     await achievements.verify_achievement(verifier, achievement.id)
     release = await PressRelease.get(achievement_id=achievement.id)
-    await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul", body="Isi lengkap."))
+    await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul", body="Isi lengkap. (LPU/Kominfo)"))
     await achievements.withdraw_verification(verifier, achievement.id, "Piagam tidak sesuai.")
     flagged = await PressRelease.get(id=release.id)
     assert flagged.needs_review_reason and "dicabut" in flagged.needs_review_reason
@@ -187,7 +193,7 @@ async def test_correction_flag_is_cleared_by_acknowledging_review(db):
     editor, _ = await _actor(Role.EDITOR)
     release = await _release(editor)
     await press.flag_releases(release.achievement_id, "Data prestasi telah dikoreksi.", None)
-    await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul", body="Isi lengkap."))
+    await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul", body="Isi lengkap. (LPU/Kominfo)"))
     assert await _code(press.set_press_release_status(editor, release.id, PressReleaseStatus.PUBLISHED)) == \
         UserErrorCode.INVALID
     cleared = await press.update_press_release(editor, release.id, 2, press.ReleaseEdit(acknowledge_review=True))
@@ -213,11 +219,12 @@ async def test_roundup_covers_the_window_and_scope_only(db):
     assert release.achievement_id is None and release.template.startswith("rekap/")
     assert release.status == PressReleaseStatus.DRAFT
     assert "Kecamatan Bobotsari" in release.title + release.body and "Oktober 2026" in release.title
-    assert "Rina Kusuma (siswa SMP Negeri 1 Bobotsari)" in release.body
-    assert "Rahasia" not in release.body and "Siswa SMP Negeri 1 Bobotsari meraih" in release.body
+    assert "Rina Kusuma, siswa SMP Negeri 1 Bobotsari, " in release.body
+    assert "Rahasia" not in release.body and "Seorang siswa SMP Negeri 1 Bobotsari " in release.body
+    assert ") (" not in release.body  # no bracket pile-ups
     for absent in ("Lomba November", "Belum Diverifikasi", "Lomba Kemangkon"):
         assert absent not in release.body
-    assert release.body.index("Olimpiade Sains Nasional (20 Oktober 2026)") < release.body.index("(3 Oktober 2026)")
+    assert release.body.index("Olimpiade Sains Nasional, 20 Oktober 2026.") < release.body.index(", 3 Oktober 2026.")
     assert release.roundup_filter["kecamatanId"] == bobotsari.id and len(release.roundup_filter["achievementIds"]) == 2
     assert await AuditEvent.filter(action="press_release.generate_roundup").exists()
     # the whole regency, one category (with its children)
@@ -317,7 +324,7 @@ async def test_withdrawn_verification_archives_the_published_release(db):
     editor, _ = await _actor(Role.EDITOR)
     await achievements.verify_achievement(verifier, achievement.id)
     release = await PressRelease.get(achievement_id=achievement.id)
-    await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul", body="Isi lengkap."))
+    await press.update_press_release(editor, release.id, 1, press.ReleaseEdit(title="Judul", body="Isi lengkap. (LPU/Kominfo)"))
     await press.set_press_release_status(editor, release.id, PressReleaseStatus.PUBLISHED)
     assert await press.visible_releases(None).filter(id=release.id).exists()
 

@@ -119,7 +119,29 @@ async def test_every_table_an_anonymous_caller_reads_moves_the_change_stamp(db):
     assert await stamp.read() != before
     if dialect() == "postgres":
         tables = {m._meta.db_table for app in Tortoise.apps.values() for m in app.values()} - UNWATCHED_TABLES
+        from service.change_stamp import PRIVATE_TABLES
+
         _, rows = await connections.get("default").execute_query(
-            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE t.tgname = 'change_stamp_row'"
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'change_stamp_public_update'"
         )
-        assert tables <= {r["relname"] for r in rows}
+        assert tables - PRIVATE_TABLES <= {r["relname"] for r in rows}
+
+
+async def test_the_cache_keeps_to_its_byte_budget(db):
+    """Many distinct answers never hold more than JUARA_RESPONSE_CACHE_BYTES; the newest stay."""
+    school = await make_institution()
+    await make_achievement(school, title="Juara 1 Lomba Pidato " + "x" * 250)
+    app, cache = _app_and_cache()
+    cache.max_bytes = 20_000
+    async with _client(app) as client:
+        for i in range(60):
+            # Distinct requests (the alias differs), each answer about 500 bytes.
+            q = "{ a" + str(i) + ": achievements(first: 10) { edges { node { title status } } } }"
+            resp = await client.post("/graphql", json={"query": q})
+            assert resp.status_code == 200
+            assert cache.bytes <= cache.max_bytes
+        assert 0 < len(cache._entries) < 60
+        before = cache.hits
+        await client.post("/graphql", json={"query": "{ a59: achievements(first: 10) { edges { node { title status } } } }"})
+        assert cache.hits == before + 1

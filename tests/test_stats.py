@@ -547,5 +547,5 @@ async def test_a_missing_points_row_keeps_counts_on_every_path(gql, client, worl
     assert sum(int(line[-1]) for line in lines[1:]) == sum(points[("level", lv.value)] for lv in L)
 
 
-async def _no_generation():
+async def _no_generation(status: str = "VERIFIED"):
     return None

@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from service import accounts, db
 from service.config import Settings, get_settings
 from service.logs import configure_logging
-from web import console, dashboard, exports, files, press, session
+from web import access, console, dashboard, exports, files, press, quote_page, session
 from web.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
 
 log = logging.getLogger("juara.app")
@@ -65,12 +65,14 @@ def create_app(manage_database: bool = True) -> Starlette:
         multipart_uploads_enabled=True,
     )
     routes = [
-        Route("/graphql", files.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache),
+        Route("/graphql", files.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache, settings.response_cache_bytes),
                                                      settings.max_request_bytes), methods=["GET", "POST"]),
         Route("/evidence/{evidence_id}", files.evidence_download, methods=["GET"]),
         Route("/templates/import-prestasi.xlsx", files.import_template, methods=["GET"]),
         Route("/templates/import-prestasi.csv", files.import_template_csv, methods=["GET"]),
+        Route("/press-releases/feed.atom", press.atom_feed, methods=["GET"]),
         Route("/press-releases/{release_id}.docx", press.docx_download, methods=["GET"]),
+        Route("/kutipan/{token}", quote_page.quote_page, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/", console.console_page, methods=["GET"]),
         Route("/session", session.create_session, methods=["POST"]),
@@ -81,6 +83,7 @@ def create_app(manage_database: bool = True) -> Starlette:
         Route("/exports/achievements.csv", exports.achievements_csv, methods=["GET"]),
         Route("/exports/achievements.xlsx", exports.achievements_xlsx, methods=["GET"]),
         Route("/exports/stats.xlsx", exports.stats_xlsx, methods=["GET"]),
+        Route("/persons/{person_id}/data.{fmt}", access.person_data_export, methods=["GET"]),
         Mount("/static", StaticFiles(directory=dashboard.STATIC_DIR), name="static"),
     ]
     # Outermost first: every response carries the request id, even the masked 500 and the 413.

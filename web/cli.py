@@ -1,4 +1,4 @@
-"""The `juara` command: migrate, serve, seed-demo, create-user, import."""
+"""The `juara` command: migrate, serve, seed-demo, create-user, import, retention, new-nik-key, rotate-nik-key."""
 
 from __future__ import annotations
 
@@ -92,10 +92,12 @@ def serve(
 
     run_db(check)
     console.print(f"serving http://{host}:{port}/graphql ({workers} worker{'s' if workers > 1 else ''})")
-    from web.http_protocol import NoDelayH11Protocol
+    from web.http_protocol import NoDelayH11Protocol, fastest
 
+    # JUARA_HTTP=h11: the pure-Python parser and the asyncio loop (for comparison, or if a C extension fails).
+    protocol, loop = fastest() if os.environ.get("JUARA_HTTP", "fast") == "fast" else (NoDelayH11Protocol, "asyncio")
     uvicorn.run("web.app:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, http=NoDelayH11Protocol, **proxy_options(get_settings()))
+                access_log=False, http=protocol, loop=loop, **proxy_options(get_settings()))
 
 
 def proxy_options(settings) -> dict:
@@ -240,6 +242,55 @@ def import_achievements(
         return
     console.print(f"[green]imported {report.created_count} DRAFT achievements[/] (batch {report.batch_id}); "
                   f"{report.persons_created} new persons; {report.duplicate_hints} possible duplicates to review")
+
+
+@app.command()
+def retention(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only list what the rule would remove."),
+    days: int = typer.Option(None, "--days", min=1, help="DRAFT/REJECTED entries untouched this many days "
+                             "(default JUARA_RETENTION_DAYS, 365)."),
+    evidence_days: int = typer.Option(None, "--evidence-days", min=1, help="Evidence files of REJECTED entries "
+                                      "untouched this many days (default JUARA_RETENTION_EVIDENCE_DAYS, 90)."),
+) -> None:
+    """Apply the retention rule of docs/privacy.md (delete stale DRAFT/REJECTED entries and rejected evidence files)."""
+    from service.retention import apply_retention
+
+    report = run_db(lambda: apply_retention(days=days, evidence_days=evidence_days, dry_run=dry_run))
+    verb = "would delete" if dry_run else "deleted"
+    console.print(f"{verb} {len(report.achievement_ids)} DRAFT/REJECTED achievements untouched since "
+                  f"{report.achievements_cutoff:%Y-%m-%d} and {len(report.evidence_file_ids)} evidence files of "
+                  f"REJECTED achievements untouched since {report.evidence_cutoff:%Y-%m-%d}"
+                  + (f"; kept {len(report.kept_for_published)} named by a published release"
+                     if report.kept_for_published else "")
+                  + (" (dry run: nothing changed)" if dry_run else ""), soft_wrap=True)
+    if report.achievement_ids and dry_run:
+        console.print("achievement ids: " + ", ".join(str(i) for i in report.achievement_ids[:50])
+                      + (" …" if len(report.achievement_ids) > 50 else ""), soft_wrap=True)
+
+
+@app.command("new-nik-key")
+def new_nik_key() -> None:
+    """Print a new NIK key for JUARA_NIK_KEY (see docs/privacy.md, "Key rotation")."""
+    from service.nik import new_key
+
+    print(new_key().text())
+
+
+@app.command("rotate-nik-key")
+def rotate_nik_key() -> None:
+    """Re-encrypt every stored NIK under JUARA_NIK_KEY, reading old rows with JUARA_NIK_OLD_KEYS."""
+    from service import nik
+
+    try:
+        ring = nik.keyring()
+    except nik.NikKeyError as exc:
+        _fail(str(exc))
+    try:
+        counts = run_db(nik.rotate)
+    except nik.NikKeyError as exc:
+        _fail(str(exc))
+    console.print(f"[green]re-encrypted {counts['rows']} NIKs[/] under key {ring.current.key_id}; "
+                  "JUARA_NIK_OLD_KEYS can now be emptied", soft_wrap=True)
 
 
 def main() -> None:

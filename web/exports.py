@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -91,13 +90,27 @@ def stats_filter(params: dict[str, str]) -> stats.StatsFilter:
     )
 
 
-def _file_chunks(path: str, chunk: int = 64 * 1024) -> Iterable[bytes]:
-    try:
-        with open(path, "rb") as fh:
-            while data := fh.read(chunk):
-                yield data
-    finally:
-        os.unlink(path)
+def _file_chunks(fh: IO[bytes], chunk: int = 256 * 1024) -> Iterable[bytes]:
+    # The file has no name on disk any more; closing it (here, or when the generator is collected after a
+    # disconnect) frees its space.
+    with fh:
+        while data := fh.read(chunk):
+            yield data
+
+
+class _TemporaryFileResponse(StreamingResponse):
+    """Streams an open nameless file and closes it once the response is over, however it ended: a client that
+    leaves before the first chunk leaves a generator that never ran, and so never closed the file."""
+
+    def __init__(self, fh: IO[bytes], **kwargs: Any) -> None:
+        self._fh = fh
+        super().__init__(_file_chunks(fh), **kwargs)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._fh.close()
 
 
 # --- HTTP -------------------------------------------------------------------------------------------
@@ -139,10 +152,10 @@ async def achievements_xlsx(request: Request) -> Response:
         flt = achievement_filter(dict(request.query_params))
     except DomainError as exc:
         return _refusal(exc)
-    path = await xlsx_file(actor, flt)
+    fh = await xlsx_file(actor, flt)
     log.info("achievements exported", extra={"format": "xlsx", "actor": actor.username if actor else None})
-    return StreamingResponse(
-        _file_chunks(path),
+    return _TemporaryFileResponse(
+        fh,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{_file_name("prestasi", "xlsx")}"'},
     )

@@ -8,6 +8,8 @@ from typing import Any
 
 from cross_web import HTTPException
 from graphql import GraphQLError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.asgi import GraphQL
@@ -72,7 +74,32 @@ def is_request_error(result: ExecutionResult) -> bool:
     return result.data is None and bool(result.errors) and all(e.path is None for e in result.errors or ())
 
 
+QUERY_TOO_LONG_MESSAGE = "Teks kueri terlalu panjang (maksimal {limit} karakter); kirim nilai besar sebagai variabel."
+# A GraphQL document of the console is a few kB; longer ones (an 11 MB string literal or comment, which the
+# token-count limit does not bound) are refused before they are parsed.
+MAX_QUERY_CHARS = 64 * 1024
+
+
 class JuaraGraphQL(GraphQL[Context, None]):
+    async def parse_http_body(self, request):
+        try:
+            data = await super().parse_http_body(request)
+        except HTTPException:
+            raise
+        except (MultiPartException, StarletteHTTPException) as exc:
+            # Too many fields or files, a malformed part: Starlette's plain-text 400 becomes the JSON one.
+            detail = getattr(exc, "message", None) or getattr(exc, "detail", "")
+            raise HTTPException(400, f"Permintaan multipart tidak sah: {detail}") from exc
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:
+            # A multipart `map` or `operations` of the wrong shape (a JSON array for the map, say).
+            raise HTTPException(400, "Permintaan multipart tidak sah: 'operations' harus objek JSON dan 'map' "
+                                     "objek JSON berisi daftar path.") from exc
+        for item in data if isinstance(data, list) else [data]:
+            query = getattr(item, "query", None)
+            if isinstance(query, str) and len(query) > MAX_QUERY_CHARS:
+                raise HTTPException(400, QUERY_TOO_LONG_MESSAGE.format(limit=MAX_QUERY_CHARS))
+        return data
+
     async def render_graphql_ide(self, request: Request) -> Response:
         # Our own page and vendored GraphiQL instead of Strawberry's, which loads React from a CDN.
         from web.console import graphiql_page

@@ -29,3 +29,24 @@ class NoDelayH11Protocol(H11Protocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         set_nodelay(transport)
         super().connection_made(transport)
+
+
+try:  # httptools (C parser) when installed; the pure-Python h11 otherwise
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover - httptools is a dependency
+    HttpToolsProtocol = None  # type: ignore[assignment,misc]
+
+if HttpToolsProtocol is not None:
+    class NoDelayHttpToolsProtocol(HttpToolsProtocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            set_nodelay(transport)
+            super().connection_made(transport)
+
+
+def fastest() -> tuple[type, str]:
+    """The HTTP protocol class and event loop `juara serve` runs: httptools and uvloop where installed."""
+    import importlib.util
+
+    protocol: type = NoDelayHttpToolsProtocol if HttpToolsProtocol is not None else NoDelayH11Protocol
+    loop = "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
+    return protocol, loop

@@ -9,6 +9,8 @@ import re
 import uuid
 from typing import Any
 
+from service import deadlines
+
 log = logging.getLogger("juara.http")
 
 Scope = dict[str, Any]
@@ -150,10 +152,13 @@ class GuardMiddleware:
                 started = True
             await send(message)
 
+        # The timeout cancels the request's task at its next await; the deadline stops the loops that never
+        # await (service/deadlines.py), so that a 504 leaves nothing of the request running.
+        token = deadlines.start(self.timeout_seconds)
         try:
             async with asyncio.timeout(self.timeout_seconds if self.timeout_seconds > 0 else None):
                 await self.app(scope, receive, tracking_send)
-        except TimeoutError:
+        except (TimeoutError, deadlines.DeadlineExceeded):
             log.error("request timed out", extra={"request_id": request_id, "path": scope.get("path"),
                                                   "timeout_seconds": self.timeout_seconds})
             if not started:
@@ -164,6 +169,8 @@ class GuardMiddleware:
             if not started:
                 await send_json_error(send, 500, error_body(MASKED_MESSAGE, "INTERNAL_SERVER_ERROR", request_id),
                                       request_id)
+        finally:
+            deadlines.reset(token)
 
 
 async def masked_500(request, exc: Exception):

@@ -55,9 +55,12 @@ class PublicResponseCache:
     query string, body); the cache is emptied whenever the change stamp moves.
     """
 
-    def __init__(self, app: ASGIApp, enabled: bool = True) -> None:
+    def __init__(self, app: ASGIApp, enabled: bool = True, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.app = app
         self.enabled = enabled
+        # Bodies and keys held at most, per worker; the oldest answers go first.
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self.stamp = ChangeStamp()
         self._current: Any = object()
         self._entries: OrderedDict[bytes, tuple[int, list[tuple[bytes, bytes]], bytes]] = OrderedDict()
@@ -90,6 +93,7 @@ class PublicResponseCache:
             return
         if stamp != self._current:
             self._entries.clear()
+            self.bytes = 0
             self._current = stamp
         entry = self._entries.get(key)
         if entry is not None:
@@ -121,9 +125,21 @@ class PublicResponseCache:
             and b'"errors"' not in response_body
             and self._current == stamp
         ):
+            size = _entry_size(key, response_body)
+            if size > self.max_bytes:
+                return
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.bytes -= _entry_size(key, old[2])
             self._entries[key] = (200, captured["headers"], response_body)
-            if len(self._entries) > MAX_ENTRIES:
-                self._entries.popitem(last=False)
+            self.bytes += size
+            while self._entries and (len(self._entries) > MAX_ENTRIES or self.bytes > self.max_bytes):
+                old_key, (_, _, old_body) = self._entries.popitem(last=False)
+                self.bytes -= _entry_size(old_key, old_body)
+
+
+def _entry_size(key: bytes, body: bytes) -> int:
+    return len(key) + len(body) + 512  # the headers and the bookkeeping, roughly
 
 
 async def _read_body(receive: Receive, headers: Headers) -> tuple[bytes, Receive]:

@@ -12,6 +12,9 @@ class CreateUserInput:
     full_name: str
     role: RoleEnum
     institution_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Required for CONTRIBUTOR.")
+    initials: str | None = strawberry.field(
+        default=None, description="The byline initials (2–4 capital letters); from fullName when not given."
+    )
 
 
 @strawberry.input

@@ -45,6 +45,7 @@ class AccountMutations:
             return await accounts.create_user(
                 info.context.actor, username=input.username, password=input.password, full_name=input.full_name,
                 role=Role(input.role), institution_id=decode_id(input.institution_id, "Institution", "institutionId"),
+                initials=input.initials,
             )
 
         user, errors = await run_mutation(info, call)

@@ -23,13 +23,14 @@ class UserType(Node):
     full_name: str
     role: RoleEnum
     is_active: bool
+    initials: str = strawberry.field(description='For the byline "(ABC/Kominfo)": 2–4 capital letters, from fullName unless set.')
     _institution_id: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: User) -> UserType:
         return cls(
             id=strawberry.ID(encode_id("User", row.id)), username=row.username, full_name=row.full_name,
-            role=row.role, is_active=row.is_active, _institution_id=row.institution_id,
+            role=row.role, is_active=row.is_active, initials=row.initials, _institution_id=row.institution_id,
         )
 
     @strawberry.field

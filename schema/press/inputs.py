@@ -32,3 +32,16 @@ class RoundupInput:
         default=strawberry.UNSET, description="A category includes its children."
     )
     variant: int | None = strawberry.field(default=strawberry.UNSET, description="1–3; by default chosen from the filter.")
+
+
+@strawberry.input(name="QuoteRequestInput")
+class QuoteRequestInput:
+    recipient_name: str
+    recipient_position: str = strawberry.field(description='e.g. "Kepala SMP Negeri 1 Bobotsari"')
+
+
+@strawberry.input(name="QuoteInput")
+class QuoteInput:
+    text: str
+    speaker_name: str
+    speaker_position: str

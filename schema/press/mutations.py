@@ -7,8 +7,8 @@ import strawberry
 from schema.errors import UserError, run_mutation
 from schema.ids import decode_id, given
 from schema.permissions import GATE
-from schema.press.inputs import PressReleaseInput, RoundupInput
-from schema.press.types import PressReleaseStatusEnum, PressReleaseType
+from schema.press.inputs import PressReleaseInput, QuoteInput, QuoteRequestInput, RoundupInput
+from schema.press.types import PressReleaseStatusEnum, PressReleaseType, QuoteRequestType
 from service import press as service
 from service.enums import PressReleaseStatus
 
@@ -24,7 +24,59 @@ def _payload(row, errors) -> PressReleasePayload:
 
 
 @strawberry.type
+class QuoteRequestPayload:
+    quote_request: QuoteRequestType | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class SubmitQuotePayload:
+    ok: bool
+    errors: list[UserError]
+
+
+@strawberry.type
 class PressMutations:
+    @strawberry.mutation(
+        permission_classes=GATE,
+        description="A single-use link (valid 7 days) for the institution's head or humas to type a quote; "
+        "`url` is in this answer only.",
+    )
+    async def request_quote(
+        self, info: strawberry.Info, press_release_id: strawberry.ID, input: QuoteRequestInput  # noqa: A002
+    ) -> QuoteRequestPayload:
+        from service.press import quotes
+
+        async def call():
+            return await quotes.request_quote(
+                info.context.actor, decode_id(press_release_id, "PressRelease", "pressReleaseId"),
+                input.recipient_name, input.recipient_position,
+            )
+
+        issued, errors = await run_mutation(info, call)
+        if issued is None:
+            return QuoteRequestPayload(quote_request=None, errors=errors)
+        request = info.context.request
+        base = str(request.base_url) if request is not None else ""
+        return QuoteRequestPayload(
+            quote_request=QuoteRequestType.from_row(issued.request, quotes.quote_url(issued.token, base)),
+            errors=errors,
+        )
+
+    @strawberry.mutation(
+        permission_classes=GATE,
+        description="Anyone holding the link: the quote fills the draft's first quote slot as a new revision. "
+        "An unknown, used or expired token is NOT_FOUND.",
+    )
+    async def submit_quote(self, info: strawberry.Info, token: str, input: QuoteInput) -> SubmitQuotePayload:  # noqa: A002
+        from service.press import quotes
+
+        async def call():
+            return await quotes.submit_quote(token, input.text, input.speaker_name, input.speaker_position)
+
+        row, errors = await run_mutation(info, call)
+        return SubmitQuotePayload(ok=row is not None and not errors, errors=errors)
+
     @strawberry.mutation(
         permission_classes=GATE,
         description="Another draft for a VERIFIED achievement; `template` names a family ('perorangan') "

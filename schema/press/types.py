@@ -10,8 +10,8 @@ import strawberry
 
 from schema.ids import encode_id
 from schema.node import Node
-from service.enums import PressReleaseStatus
-from service.models import PressRelease, PressReleaseRevision
+from service.enums import PressReleaseStatus, QuoteRequestStatus
+from service.models import PressRelease, PressReleaseRevision, QuoteRequest
 
 if TYPE_CHECKING:
     from schema.accounts.types import UserType
@@ -20,6 +20,42 @@ if TYPE_CHECKING:
 # strawberry.enum registers the GraphQL enum on the domain enum and returns that same class.
 PressReleaseStatusEnum = PressReleaseStatus
 strawberry.enum(PressReleaseStatusEnum, name="PressReleaseStatus")
+QuoteRequestStatusEnum = QuoteRequestStatus
+strawberry.enum(QuoteRequestStatusEnum, name="QuoteRequestStatus")
+
+
+@strawberry.type(name="QuoteRequest", description="A link sent to an institution's head or humas to type a quote "
+                 "for a draft; the quote lands in the release as a new revision.")
+class QuoteRequestType(Node):
+    id: strawberry.ID
+    recipient_name: str
+    recipient_position: str
+    status: QuoteRequestStatusEnum
+    expires_at: dt.datetime
+    answered_at: dt.datetime | None
+    url: str | None = strawberry.field(
+        default=None, description="The link to send; only in the requestQuote answer, null when read later."
+    )
+    _row: strawberry.Private[QuoteRequest]
+
+    @classmethod
+    def from_row(cls, row: QuoteRequest, url: str | None = None) -> QuoteRequestType:
+        from service.press.quotes import effective_status
+
+        return cls(
+            id=strawberry.ID(encode_id("QuoteRequest", row.id)), recipient_name=row.recipient_name,
+            recipient_position=row.recipient_position, status=effective_status(row), expires_at=row.expires_at,
+            answered_at=row.answered_at, url=url, _row=row,
+        )
+
+    @strawberry.field
+    async def press_release(self, info: strawberry.Info) -> Annotated[PressReleaseType, strawberry.lazy(
+            "schema.press.types")]:
+        from service.press import visible_releases
+
+        row = await visible_releases(info.context.actor).filter(id=self._row.press_release_id).first()
+        assert row is not None  # a request is only shown to staff, who see every release
+        return PressReleaseType.from_row(row)
 
 
 @strawberry.enum(name="PressReleaseFormat")
@@ -44,7 +80,7 @@ class PressReleaseRevisionType:
         from service.press import render_body
 
         # The contract declares the argument nullable; an explicit null means the default.
-        return render_body(self._row.body, (format or PressReleaseFormat.MARKDOWN).value)
+        return render_body(self._row.body, (format or PressReleaseFormat.MARKDOWN).value, self._row.title)
 
     @strawberry.field(description="The editor who saved the edit that replaced this text.")
     async def editor(self, info: strawberry.Info) -> Annotated[UserType, strawberry.lazy("schema.accounts.types")] | None:
@@ -92,7 +128,7 @@ class PressReleaseType(Node):
         from service.press import render_body
 
         # The contract declares the argument nullable; an explicit null means the default.
-        return render_body(self._row.body, (format or PressReleaseFormat.MARKDOWN).value)
+        return render_body(self._row.body, (format or PressReleaseFormat.MARKDOWN).value, self._row.title)
 
     @strawberry.field(description="Earlier texts, newest first; staff only (others get an empty list).")
     async def revisions(self, info: strawberry.Info) -> list[PressReleaseRevisionType]:
@@ -101,6 +137,15 @@ class PressReleaseType(Node):
             return []
         rows = await info.context.loaders.revisions_by_press_release_id.load(self._row.id)
         return [PressReleaseRevisionType(version=r.version, title=r.title, created_at=r.created_at, _row=r) for r in rows]
+
+    @strawberry.field(description="Quote requests sent for this release, newest first; staff only "
+                      "(others get an empty list).")
+    async def quote_requests(self, info: strawberry.Info) -> list[QuoteRequestType]:
+        actor = info.context.actor
+        if actor is None or not actor.can_see_everything:
+            return []
+        rows = await info.context.loaders.quote_requests_by_press_release_id.load(self._row.id)
+        return [QuoteRequestType.from_row(r) for r in rows]
 
     @strawberry.field(description="Null for a roundup covering several achievements.")
     async def achievement(

@@ -49,8 +49,15 @@ COLUMNS: list[Column] = [
     Column("kecamatan", "Kecamatan", False, 16, "Kosongkan untuk memakai kecamatan instansi"),
     Column("desa", "Desa/Kelurahan", False, 26, "Pilih dari daftar; kosongkan untuk memakai desa instansi"),
     Column("persons", "Nama Peserta", False, 30, "Pisahkan beberapa nama dengan titik koma (;)"),
-    Column("consent", "Izin Publikasi Nama", False, 12, "Ya/Tidak: boleh nama lengkap ditampilkan ke publik?"),
+    Column("consent", "Izin Publikasi Nama", False, 12,
+           "Ya/Tidak untuk setiap peserta, urut seperti nama (misalnya 'Ya; Tidak'), atau satu nilai untuk semua"),
     Column("evidence_urls", "Tautan Bukti", False, 34, "Alamat http(s) piagam/berita; pisahkan dengan spasi"),
+    Column("roles", "Peran Peserta", False, 16,
+           "Siswa, Mahasiswa, Guru, Pegawai, Atlet, Warga atau Lainnya; per peserta dengan titik koma, atau satu "
+           "untuk semua; kosong: Siswa di sekolah, selain itu Warga"),
+    Column("consent_givers", "Persetujuan Dari", False, 18,
+           "Sendiri atau Orang tua/wali, per peserta dengan titik koma; kosong: orang tua/wali untuk anak di bawah "
+           "18 tahun (siswa), selain itu sendiri"),
 ]
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
@@ -86,6 +93,7 @@ HEADER_ALIASES.update({
     "nama lomba": "event_name", "lomba": "event_name", "level": "level", "juara": "rank",
     "sebutan": "rank_label", "predikat": "rank_label", "tanggal prestasi": "date", "desa": "desa",
     "kelurahan": "desa", "peserta": "persons", "nama": "persons", "izin publikasi": "consent",
+    "peran": "roles", "persetujuan dari": "consent_givers", "pemberi persetujuan": "consent_givers",
     "bukti": "evidence_urls", "tautan": "evidence_urls", "link bukti": "evidence_urls",
 })
 

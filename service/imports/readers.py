@@ -217,6 +217,61 @@ def _locate_sheet(archive: Any) -> tuple[str, str, bool] | None:
     return name or "", sheet_path, pr is not None and pr.get("date1904") in ("1", "true")
 
 
+# Bounds checked on the compressed archive before any reader allocates anything: a 42 KB file can unpack to a
+# row of ten million cells or eight million shared strings.
+MAX_XLSX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_XLSX_CELLS = 3_000_000  # MAX_ROWS rows of the template's 15 columns, twice over
+MAX_XLSX_SHARED_STRINGS = 2_000_000
+_SCAN_CHUNK = 1 << 20
+
+
+def _too_big(message: str) -> UserInputError:
+    return UserInputError.one("file", UserErrorCode.TOO_LARGE, message)
+
+
+def _count_in_part(archive: Any, name: str, needles: tuple[bytes, ...], limit: int, message: str) -> None:
+    """Count tags in an archive part as it unpacks, a chunk at a time; refused as soon as `limit` is passed."""
+    count, tail = 0, b""
+    with archive.open(name) as fh:
+        while chunk := fh.read(_SCAN_CHUNK):
+            data = tail + chunk
+            count += sum(data.count(n) for n in needles)
+            if count > limit:
+                raise _too_big(message)
+            # Keep a few bytes so that a tag split between chunks is counted once (in the next chunk).
+            tail = data[-8:]
+            count -= sum(tail.count(n) for n in needles)
+
+
+def check_xlsx_limits(path: Path) -> None:
+    """Refuse a workbook whose unpacked size, cell count or shared-string count is over its bound."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # the readers explain an unreadable file
+    with archive:
+        infos = archive.infolist()
+        if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED_BYTES:
+            raise _too_big(f"Isi berkas Excel terlalu besar setelah diekstrak (maksimal "
+                           f"{MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)} MB); simpan ulang hanya lembar data.")
+        try:
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    _count_in_part(archive, info.filename, (b"<c ", b"<c>", b"<c/", b":c "), MAX_XLSX_CELLS,
+                                   f"Lembar '{info.filename.rsplit('/', 1)[-1]}' berisi lebih dari "
+                                   f"{MAX_XLSX_CELLS:,} sel (batas impor); hapus sel kosong yang terisi format "
+                                   "lalu simpan ulang.".replace(",", "."))
+                elif info.filename == "xl/sharedStrings.xml":
+                    _count_in_part(archive, info.filename, (b"<si>", b"<si ", b":si>", b":si "),
+                                   MAX_XLSX_SHARED_STRINGS,
+                                   f"Berkas berisi lebih dari {MAX_XLSX_SHARED_STRINGS:,} teks bersama (batas "
+                                   "impor); simpan ulang hanya lembar data.".replace(",", "."))
+        except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError):
+            return
+
+
 def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int | None, Callable[[], None]]:
     """The rows of the data sheet read with calamine (Rust), as the streaming reader yields them: whole numbers
     as int, date cells as datetime, empty cells as None, rows without any value left out.
@@ -232,6 +287,7 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
     import python_calamine
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
+    check_xlsx_limits(path)
     try:
         with zipfile.ZipFile(path) as archive:
             located = _locate_sheet(archive)
@@ -309,6 +365,11 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
                 yield number, tuple(values)
 
     return rows(), dimension, workbook.close
+
+
+# The standard limit of a CSV cell is 128 KiB, beyond which the reader fails; the file is size-limited anyway,
+# and an overlong cell is a row problem ("at most 5000 characters") like any other.
+csv.field_size_limit(64 * 1024 * 1024)
 
 
 def _csv_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int | None, Callable[[], None]]:

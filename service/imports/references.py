@@ -24,6 +24,7 @@ class References:
     desa_by_label: dict[str, tuple[int, int]]
     institution_kecamatan_id: int | None
     institution_desa_id: int | None
+    institution_kind: str | None
     persons: dict[str, int]  # key of name -> person id, within the institution
     today: dt.date
 
@@ -82,6 +83,7 @@ async def load_references(institution: Institution) -> References:
         desa_by_label=desa_by_label,
         institution_kecamatan_id=institution.kecamatan_id,
         institution_desa_id=institution.desa_id,
+        institution_kind=institution.kind,
         persons=persons,
         today=today_wib(),
     )

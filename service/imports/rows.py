@@ -12,7 +12,7 @@ from typing import IO, Any, NamedTuple
 from rapidfuzz import process
 
 from service.achievement_rules import check_achievement
-from service.enums import LEVEL_ORDER, AchieverKind
+from service.enums import LEVEL_ORDER, AchieverKind, ConsentGiver, PersonRole
 from service.errors import UserErrorCode, UserInputError
 from service.imports.columns import (
     _LEVEL_BY_KEY,
@@ -34,6 +34,13 @@ from service.imports.columns import (
 from service.imports.readers import _csv_rows, _xlsx_rows
 from service.imports.references import References
 from service.imports.report import ImportReport, _problem
+from service.persons import (
+    GUARDIAN_CONSENT_TEXT,
+    consent_is_valid,
+    default_consent_giver,
+    default_role,
+    is_minor_on,
+)
 from service.text import clean, valid_http_url
 
 Progress = Callable[[str, int, int | None], None]
@@ -119,7 +126,7 @@ _RANK_CHOICES = list(RANK_LABELS.values())
 
 
 def parse_row(number: int, cells: dict[str, Any], refs: References, report: ImportReport,
-              new_persons: dict[str, tuple[str, bool]]) -> ParsedRow | None:
+              new_persons: dict[str, NewPerson]) -> ParsedRow | None:
     """One sheet row checked cell by cell (every problem reported) and, when it has none,
     what it writes; the persons it names for the first time are noted in `new_persons`."""
     before = report.problem_count
@@ -132,7 +139,7 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
                                     person_count=len(names)):
         report.add(_problem(number, _BREACH_COLUMN[breach.subject], breach.code, breach.row_message))
     kecamatan_id, desa_id = _region(number, text, refs, report)
-    consent = _consent(number, text, report)
+    per_person = _per_person(number, text, names, refs, report)
     if len(names) <= MAX_PERSONS_PER_ROW and any(len(n) > 200 for n in names):
         report.add(_problem(number, "persons", UserErrorCode.INVALID, "nama terlalu panjang (maksimal 200 karakter)."))
     urls = _urls(number, text, report)
@@ -144,8 +151,13 @@ def parse_row(number: int, cells: dict[str, Any], refs: References, report: Impo
         if k in refs.persons:
             continue
         # A new person is published by full name only when every row naming them says so.
+        consent, role, giver = per_person[name]
         prev = new_persons.get(k)
-        new_persons[k] = (prev[0] if prev else name, consent if prev is None else prev[1] and consent)
+        if prev is None:
+            new_persons[k] = NewPerson(name, consent, role, giver)
+        else:
+            agreed = prev.consent and consent
+            new_persons[k] = NewPerson(prev.name, agreed, prev.role, (prev.giver or giver) if agreed else None)
     cat_id, root_id = category
     values = (
         text["title"], text["event_name"], text["organizer"], level.value, LEVEL_ORDER.index(level),
@@ -245,16 +257,82 @@ def _region(number: int, text: dict[str, str | None], refs: References,
     return kecamatan_id, desa_id
 
 
-def _consent(number: int, text: dict[str, str | None], report: ImportReport) -> bool:
-    consent = False
-    if text["consent"]:
-        k = _key(text["consent"])
-        if k in _YES:
-            consent = True
-        elif k not in _NO:
-            report.add(_problem(number, "consent", UserErrorCode.INVALID,
-                                f"'{text['consent'][:30]}' tidak dikenal; isi Ya atau Tidak."))
-    return consent
+class NewPerson(NamedTuple):
+    """A person an import registers: name, publication consent, role and who agreed."""
+
+    name: str
+    consent: bool
+    role: str
+    giver: str | None
+
+
+_ROLE_BY_KEY = {_key(r.value): r for r in PersonRole} | {"murid": PersonRole.SISWA, "pelajar": PersonRole.SISWA,
+                                                         "dosen": PersonRole.GURU, "asn": PersonRole.PEGAWAI}
+_GIVER_BY_KEY = {"sendiri": ConsentGiver.SELF, "yang bersangkutan": ConsentGiver.SELF, "self": ConsentGiver.SELF,
+                 "orang tua wali": ConsentGiver.GUARDIAN, "orang tua": ConsentGiver.GUARDIAN,
+                 "wali": ConsentGiver.GUARDIAN, "guardian": ConsentGiver.GUARDIAN, "ortu": ConsentGiver.GUARDIAN}
+
+
+def _spread(number: int, text: dict[str, str | None], column: str, names: list[str],
+            report: ImportReport) -> list[str | None]:
+    """A cell's values per person: one for everyone, or one per name in the order of the names."""
+    raw = text[column]
+    # Empty places keep their position ("Orang tua/wali; ; Sendiri"); a trailing separator is forgiven.
+    values = [clean(p) for p in re.split(r"[;\n]", raw)] if raw else []
+    while len(values) > max(len(names), 1) and not values[-1]:
+        values.pop()
+    if not any(values):
+        return [None] * max(len(names), 1)
+    if len(values) == 1:
+        return values * max(len(names), 1)
+    if len(values) != len(names):
+        report.add(_problem(number, column, UserErrorCode.INVALID,
+                            f"ada {len(values)} nilai untuk {len(names)} peserta; isi satu nilai untuk semua "
+                            "atau satu per peserta, urut seperti nama."))
+        return [None] * max(len(names), 1)
+    return values
+
+
+def _per_person(number: int, text: dict[str, str | None], names: list[str], refs: References,
+                report: ImportReport) -> dict[str, tuple[bool, str, str | None]]:
+    """(consent, role, consent giver) of every person a row names; a minor's consent must be a guardian's."""
+    consents = _spread(number, text, "consent", names, report)
+    roles = _spread(number, text, "roles", names, report)
+    givers = _spread(number, text, "consent_givers", names, report)
+    out: dict[str, tuple[bool, str, str | None]] = {}
+    for i, name in enumerate(names):
+        consent = False
+        if consents[i]:
+            k = _key(consents[i])
+            if k in _YES:
+                consent = True
+            elif k not in _NO:
+                report.add(_problem(number, "consent", UserErrorCode.INVALID,
+                                    f"'{consents[i][:30]}' tidak dikenal; isi Ya atau Tidak."))  # type: ignore[index]
+        role = default_role(refs.institution_kind)
+        role_text = roles[i]
+        if role_text:
+            found = _ROLE_BY_KEY.get(_key(role_text))
+            if found is None:
+                report.add(_problem(number, "roles", UserErrorCode.INVALID,
+                                    f"peran '{role_text[:30]}' tidak dikenal; isi Siswa, Mahasiswa, Guru, Pegawai, "
+                                    "Atlet, Warga atau Lainnya."))
+            role = found if found is not None else PersonRole.LAINNYA
+        giver = None
+        if givers[i]:
+            giver = _GIVER_BY_KEY.get(_key(givers[i]))
+            if giver is None:
+                report.add(_problem(number, "consent_givers", UserErrorCode.INVALID,
+                                    f"'{givers[i][:30]}' tidak dikenal; isi Sendiri atau Orang tua/wali."))  # type: ignore[index]
+        # The sheet carries no birth date: a pupil counts as a minor (the rule of service.persons).
+        minor = is_minor_on(None, role, refs.today)
+        chosen = (giver or default_consent_giver(minor)) if consent else None
+        if consent and not consent_is_valid(True, chosen, minor):
+            report.add(_problem(number, "consent_givers", UserErrorCode.INVALID,
+                                f"{name[:60]} tergolong anak: persetujuan harus dari orang tua/wali. "
+                                + GUARDIAN_CONSENT_TEXT))
+        out[name] = (consent, role.value, chosen.value if chosen else None)
+    return out
 
 
 def _urls(number: int, text: dict[str, str | None], report: ImportReport) -> list[str]:
@@ -302,7 +380,7 @@ def _find_header(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> tuple[dict[int,
 
 
 def validate_file(path: Path, is_xlsx: bool, refs: References, report: ImportReport, spool: IO[bytes],
-                  new_persons: dict[str, tuple[str, bool]], progress: Progress | None,
+                  new_persons: dict[str, NewPerson], progress: Progress | None,
                   on_batch: Callable[[list[tuple]], None] | None = None) -> None:
     """First pass: check every row; valid rows go to the spool file in batches, nothing stays in memory.
 

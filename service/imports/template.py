@@ -10,6 +10,10 @@ import io
 
 from service.imports.columns import COLUMN_BY_KEY, COLUMNS, DATA_SHEET, LEVEL_LABELS, RANK_LABELS, YES_NO
 from service.imports.references import desa_label, load_lists
+from service.persons import GUARDIAN_CONSENT_TEXT
+
+ROLE_CHOICES = ["Siswa", "Mahasiswa", "Guru", "Pegawai", "Atlet", "Warga", "Lainnya"]
+GIVER_CHOICES = ["Sendiri", "Orang tua/wali"]
 
 # --- the template -------------------------------------------------------------------------------------
 
@@ -18,7 +22,8 @@ EXAMPLE_ROW = {
     "organizer": "Dinas Pendidikan dan Kebudayaan Provinsi Jawa Tengah", "level": "Provinsi",
     "rank": "Juara 1", "rank_label": "", "category": "Seni & Budaya › Paduan Suara", "date": dt.date(2026, 10, 12),
     "location": "Semarang", "description": "Tim paduan suara sekolah, 24 siswa", "kecamatan": "Bobotsari",
-    "desa": "", "persons": "Rina Kusuma; Dimas Prasetyo", "consent": "Ya",
+    "desa": "", "persons": "Rina Kusuma; Dimas Prasetyo", "consent": "Ya; Tidak",
+    "roles": "Siswa", "consent_givers": "Orang tua/wali",
     "evidence_urls": "https://contoh.purbalinggakab.go.id/berita/paduan-suara",
 }
 
@@ -26,13 +31,16 @@ INSTRUCTIONS = [
     "Petunjuk pengisian templat impor prestasi",
     "",
     "1. Isi data pada lembar 'Prestasi', satu baris untuk satu prestasi, mulai baris 2. Jangan ubah baris judul.",
-    "2. Kolom bertanda merah wajib diisi. Tingkat, Peringkat, Kategori, Kecamatan, Desa/Kelurahan dan Izin "
-    "Publikasi dipilih dari daftar.",
+    "2. Kolom bertanda merah wajib diisi. Tingkat, Peringkat, Kategori, Kecamatan dan Desa/Kelurahan "
+    "dipilih dari daftar.",
     "3. Tanggal: tanggal prestasi (format tanggal Excel, atau tulis 12/10/2026). Tidak boleh di masa depan.",
     "4. Kecamatan dan Desa/Kelurahan boleh dikosongkan: prestasi memakai wilayah instansi.",
     "5. Nama Peserta: pisahkan beberapa nama dengan titik koma (;). Nama yang sudah terdaftar di instansi "
     "dipakai; nama baru didaftarkan. Kosongkan untuk prestasi instansi.",
-    "6. Izin Publikasi Nama: 'Ya' bila nama lengkap peserta boleh ditampilkan ke publik; selain itu hanya inisial.",
+    "6. Izin Publikasi Nama: 'Ya' bila nama lengkap peserta boleh ditampilkan ke publik; selain itu hanya inisial. "
+    "Untuk beberapa peserta isi per peserta, urut seperti nama (misalnya 'Ya; Tidak'), atau satu nilai untuk semua. "
+    "Peran Peserta dan Persetujuan Dari diisi dengan cara yang sama. " + GUARDIAN_CONSENT_TEXT
+    + " Untuk siswa, Persetujuan Dari harus 'Orang tua/wali'.",
     "7. Tautan Bukti: alamat http(s) berita atau piagam daring. Berkas piagam/sertifikat diunggah pada setiap "
     "prestasi setelah impor.",
     "8. Semua prestasi hasil impor berstatus Draf. Bila ada satu baris yang salah, tidak ada data yang disimpan; "
@@ -76,9 +84,12 @@ def _write_template(cats: list[str], kecamatan: list[str], desa: list[str]) -> b
     columns = {
         "level": list(LEVEL_LABELS.values()), "rank": list(RANK_LABELS.values()), "category": cats,
         "kecamatan": kecamatan, "desa": desa, "consent": YES_NO,
+        "roles": ROLE_CHOICES, "consent_givers": GIVER_CHOICES,
     }
     names = {"level": "Tingkat", "rank": "Peringkat", "category": "Kategori", "kecamatan": "Kecamatan",
-             "desa": "Desa", "consent": "IzinPublikasi"}
+             "desa": "Desa", "consent": "IzinPublikasi", "roles": "PeranPeserta", "consent_givers": "PersetujuanDari"}
+    # Several persons in a row take one value each ("Ya; Tidak"): these lists suggest, they do not refuse.
+    free = {"consent", "roles", "consent_givers"}
     keys = [c.key for c in COLUMNS]
     last_row = 10001
     for list_idx, (key, values) in enumerate(columns.items(), start=1):
@@ -88,7 +99,8 @@ def _write_template(cats: list[str], kecamatan: list[str], desa: list[str]) -> b
             lists.cell(row=r, column=list_idx, value=value)
         ref = f"Daftar!${letter}$2:${letter}${len(values) + 1}"
         wb.defined_names[names[key]] = DefinedName(names[key], attr_text=ref)
-        dv = DataValidation(type="list", formula1=f"={names[key]}", allow_blank=True, showErrorMessage=True,
+        dv = DataValidation(type="list", formula1=f"={names[key]}", allow_blank=True,
+                            showErrorMessage=key not in free,
                             errorTitle="Pilihan tidak dikenal",
                             error=f"Pilih {COLUMN_BY_KEY[key].header} dari daftar.")
         target = get_column_letter(keys.index(key) + 1)

@@ -30,7 +30,7 @@ from service.imports.columns import DUPLICATE_CHUNK
 from service.imports.readers import _is_xlsx
 from service.imports.references import References, load_references
 from service.imports.report import ImportReport
-from service.imports.rows import Progress, _spooled_batches, validate_file
+from service.imports.rows import NewPerson, Progress, _spooled_batches, validate_file
 from service.models import ImportBatch, Institution
 from service.security import Actor
 from service.text import clean
@@ -88,7 +88,7 @@ _URL_COLUMNS = ("achievement_id", "kind", "url", "uploaded_by_id", "created_at")
 
 
 async def _check_and_write(actor: Actor, institution: Institution, path: Path, is_xlsx: bool, report: ImportReport,
-                           spool: IO[bytes], new_persons: dict[str, tuple[str, bool]], refs: References,
+                           spool: IO[bytes], new_persons: dict[str, NewPerson], refs: References,
                            progress: Progress | None) -> None:
     """Check the file and write its rows in one transaction. On PostgreSQL the two run at once: each batch of
     valid rows is written while the next is checked (the server works while Python reads); the first row
@@ -194,7 +194,7 @@ async def _check_and_write(actor: Actor, institution: Institution, path: Path, i
 
 
 async def _write_rest(actor: Actor, institution: Institution, report: ImportReport, spool: IO[bytes],
-                      new_persons: dict[str, tuple[str, bool]], refs: References, progress: Progress | None,
+                      new_persons: dict[str, NewPerson], refs: References, progress: Progress | None,
                       conn: Any, batch: ImportBatch, created_at: dt.datetime) -> list[int]:
     """After the check: the batch's counts, the new persons, and the links of every row to its persons."""
     if (batch.row_count, batch.created_count, batch.persons_created) != (
@@ -208,12 +208,13 @@ async def _write_rest(actor: Actor, institution: Institution, report: ImportRepo
     new_ids = await _reserve_ids(conn, "person", len(new_persons))
     if new_persons:
         person_rows: list[list[Any]] = []
-        for pid, (key, (name, consent)) in zip(new_ids, new_persons.items(), strict=True):
+        for pid, (key, new) in zip(new_ids, new_persons.items(), strict=True):
             person_ids[key] = pid
-            person_rows.append([pid, name, institution.id, refs.institution_kecamatan_id, refs.institution_desa_id,
-                         consent, created_at])
+            person_rows.append([pid, new.name, institution.id, refs.institution_kecamatan_id, refs.institution_desa_id,
+                         new.consent, new.role, new.giver, created_at if new.consent else None, created_at])
         await conn.execute_many(_insert_sql("person", (
-            "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "created_at",
+            "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "role",
+            "consent_given_by", "consent_recorded_at", "created_at",
         )), person_rows)
     insert_link = _insert_sql("achievement_person", _LINK_COLUMNS)
     ids = report.achievement_ids
@@ -230,7 +231,7 @@ async def _write_rest(actor: Actor, institution: Institution, report: ImportRepo
 
 
 async def _finish(actor: Actor, institution: Institution, report: ImportReport,
-                  new_persons: dict[str, tuple[str, bool]], new_ids: list[int], progress: Progress | None,
+                  new_persons: dict[str, NewPerson], new_ids: list[int], progress: Progress | None,
                   conn: Any, batch: ImportBatch) -> None:
     """Duplicate hints, the audit event and the aggregates, in the import's transaction."""
     if progress:
@@ -333,7 +334,7 @@ async def import_file(
     if await ImportBatch.filter(sha256=sha).exists():
         raise _already_imported()
     refs = await load_references(institution)
-    new_persons: dict[str, tuple[str, bool]] = {}
+    new_persons: dict[str, NewPerson] = {}
     with tempfile.TemporaryFile(prefix="juara-import-") as spool:
         if dry_run:
             started = time.perf_counter()

@@ -54,6 +54,17 @@ async def move_consent_and_roles(apps, schema_editor):
             )
 
 
+class RemovePlainNik(ops.RemoveField):
+    """SQLite: the plain column dropped in place. Tortoise remakes the table to drop a column there, and dropping
+    the old `person` table fails while achievements' links reference its rows (foreign keys are enforced)."""
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None) -> None:
+        if state_editor is not None and state_editor.client.capabilities.dialect == "sqlite":
+            await state_editor.client.execute_script('ALTER TABLE "person" DROP COLUMN "nik"')
+            return
+        await super().database_forward(app_label, old_state, new_state, state_editor)
+
+
 def _today():
     from service.text import today_wib
 
@@ -97,5 +108,5 @@ class Migration(migrations.Migration):
             field=fields.CharEnumField(default=PersonRole.WARGA, description='SISWA: SISWA\nMAHASISWA: MAHASISWA\nGURU: GURU\nPEGAWAI: PEGAWAI\nATLET: ATLET\nWARGA: WARGA\nLAINNYA: LAINNYA', db_default=PersonRole.WARGA, enum_type=PersonRole, max_length=12),
         ),
         ops.RunPython(move_consent_and_roles, ops.RunPython.noop),
-        ops.RemoveField(model_name='Person', name='nik'),
+        RemovePlainNik(model_name='Person', name='nik'),
     ]

@@ -12,7 +12,7 @@ from service.models.achievements import (
 from service.models.audit import AuditEvent
 from service.models.imports import DuplicateHint, ImportBatch
 from service.models.institutions import Institution, Person
-from service.models.press import PressRelease, PressReleaseRevision
+from service.models.press import PressRelease, PressReleaseRevision, QuoteRequest
 from service.models.regions import Desa, Kecamatan
 from service.models.stats import AchievementStatDaily, AchievementStatInstitution, AchievementStatYearly
 
@@ -37,5 +37,6 @@ __all__ = [
     "PointsRank",
     "PressRelease",
     "PressReleaseRevision",
+    "QuoteRequest",
     "User",
 ]

@@ -16,6 +16,8 @@ class User(Model):
     username = fields.CharField(max_length=64, unique=True)
     password_hash = fields.CharField(max_length=255)
     full_name = fields.CharField(max_length=200)
+    # The byline "(ABC/Kominfo)"; null means the initials follow from full_name (`byline_initials`).
+    initials_override = fields.CharField(max_length=4, null=True, source_field="initials")
     role = fields.CharEnumField(Role, max_length=12)
     institution: fields.ForeignKeyNullableRelation["Institution"] = fields.ForeignKeyField(
         "models.Institution", related_name="users", null=True, on_delete=fields.RESTRICT
@@ -24,6 +26,15 @@ class User(Model):
     is_active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     password_changed_at = fields.DatetimeField(null=True)
+
+    @property
+    def initials(self) -> str:
+        """The byline initials: as set, else from the full name ('Lalang Pradistia Utama' -> 'LPU')."""
+        if self.initials_override:
+            return self.initials_override
+        from service.initials import byline_initials
+
+        return byline_initials(self.full_name)
 
     class Meta:
         table = "app_user"

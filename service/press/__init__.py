@@ -46,12 +46,12 @@ def visible_releases(actor: Actor | None):
     return qs.filter(published)
 
 
-def render_body(markdown_body: str, fmt: str) -> str:
-    """The body in MARKDOWN (as stored), HTML or TEXT."""
+def render_body(markdown_body: str, fmt: str, title: str | None = None) -> str:
+    """The body in MARKDOWN (as stored), or HTML or TEXT with the headline first (ready to paste whole)."""
     from service.press.formats import to_html, to_text
 
     if fmt == "HTML":
-        return to_html(markdown_body)
+        return to_html(markdown_body, title)
     if fmt == "TEXT":
-        return to_text(markdown_body)
+        return to_text(markdown_body, title)
     return markdown_body

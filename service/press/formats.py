@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import nh3
@@ -11,8 +12,10 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": 
 _ALLOWED_TAGS = {"p", "h1", "h2", "h3", "h4", "strong", "em", "ul", "ol", "li", "blockquote", "a", "br", "hr"}
 
 
-def to_html(markdown_body: str) -> str:
-    return nh3.clean(_md.render(markdown_body), tags=_ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener")
+def to_html(markdown_body: str, title: str | None = None) -> str:
+    """Sanitized HTML; with a title, the headline comes first as <h1>."""
+    body = nh3.clean(_md.render(markdown_body), tags=_ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener")
+    return f"<h1>{html.escape(title)}</h1>\n{body}" if title else body
 
 
 _EMPH = re.compile(r"(\*\*|__|\*|_)(.+?)\1")
@@ -20,8 +23,10 @@ _HEADING = re.compile(r"^#{1,6}\s*", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 
 
-def to_text(markdown_body: str) -> str:
+def to_text(markdown_body: str, title: str | None = None) -> str:
+    """Plain text; with a title, the headline is the first line."""
     text = _HEADING.sub("", markdown_body)
     text = _LINK.sub(r"\1 (\2)", text)
     text = _EMPH.sub(r"\2", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return f"{title}\n\n{text}" if title else text

@@ -190,28 +190,7 @@ def period_phrase(start: dt.date, end: dt.date) -> str:
     return f"{long_date(start)} hingga {long_date(end)}"
 
 
-# Honorifics and academic titles before a name; degrees after it carry an inner dot ("S.Kom", "M.Pd").
-_TITLES = frozenset({"dr", "drs", "dra", "ir", "h", "hj", "prof", "kh", "ust", "ustadz"})
-
-
-def _is_title(word: str) -> bool:
-    bare = word.strip(".").lower()
-    return bare in _TITLES or "." in word.strip(".")
-
-
-def byline_initials(full_name: str | None) -> str:
-    """The writer's initials for '(XX/Kominfo)': 'Lalang Pradistia Utama' -> 'LPU'; unknown -> 'XX'."""
-    if not full_name:
-        return "XX"
-    head = full_name.split(",")[0]  # degrees usually follow a comma: "Rina Kusuma, S.Kom."
-    words = [w for w in head.split() if re.match(r"[A-Za-z]", w)]
-    words = [w for w in words if not _is_title(w)] or words
-    if not words:
-        return "XX"
-    if len(words) == 1:
-        return words[0][:2].upper()
-    return "".join(w[0] for w in words[:3]).upper()
-
+from service.initials import _is_title, byline_initials  # noqa: E402,F401 - re-exported for the press
 
 _SHORT_FORMS = (
     (re.compile(r"^Pemerintah Desa\s+", re.IGNORECASE), "Pemdes "),

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from service import audit
+from service.accounts import valid_initials
 from service.clock import now
+from service.config import get_settings
 from service.db import execute
 from service.directory import category_with_descendants
 from service.enums import LEVEL_ORDER, AchievementLevel, AchievementStatus, PressReleaseStatus
@@ -32,6 +35,7 @@ from service.models import (
 )
 from service.persons import ERASED_NAME, consent_values_public
 from service.press import language as lang
+from service.press.history import history_for
 from service.press.render import (
     ROUNDUP_VARIANTS,
     AchievementFacts,
@@ -64,7 +68,9 @@ MAX_TITLE = 300
 MAX_BODY = 50_000
 MAX_ROUNDUP_ACHIEVEMENTS = 100
 MAX_ROUNDUP_DAYS = 366
+BULK_CONTEXT_LIMIT = 2000
 SLOT = "[["
+BYLINE = re.compile(r"\(([A-Z]{2,4})/Kominfo\)")
 
 AUDIT_FIELDS = ["achievement_id", "title", "status", "version", "template", "needs_review_reason", "published_at"]
 
@@ -77,8 +83,18 @@ def _require_editor(actor: Actor | None) -> None:
 # --- facts from the database --------------------------------------------------------------------
 
 
-async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[AchievementFacts]:
-    """The plain facts of several achievements, in a fixed number of queries (not one per row)."""
+# The birth date is read only to decide whether a minor's name may be printed on the achievement's date.
+_PERSON_FIELDS = ("id", "name", "publication_consent", "role", "consent_given_by", "birth_date", "erased_at")
+
+
+async def facts_for(
+    achievements: list[Achievement], conn: Any = None, *, with_context: bool = True
+) -> list[AchievementFacts]:
+    """The plain facts of several achievements, in a fixed number of queries (not one per row).
+
+    With `with_context`, each also gets its sentences of context from verified history (history.py).
+    Long on purpose: one bulk read per table, then one pass that assembles the facts; split, the
+    lookups would have to travel between the parts."""
     if not achievements:
         return []
     ids = [a.id for a in achievements]
@@ -99,24 +115,35 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
     links = await AchievementPerson.filter(achievement_id__in=ids).using_db(conn).order_by("id").values_list(
         "achievement_id", "person_id"
     )
-    # Only the name and whether it may be printed leave this function: NIK, birth date and phone never reach a
-    # template. A minor on the achievement's date is named only with a guardian's consent.
+    # Only the name, the role and whether the name is public reach a template: NIK, birth date and phone never do.
     persons = {
         row[0]: row[1:] for row in await Person.filter(
             id__in={pid for _, pid in links}
-        ).using_db(conn).values_list(
-            "id", "name", "publication_consent", "consent_given_by", "birth_date", "role", "erased_at")
+        ).using_db(conn).values_list(*_PERSON_FIELDS)
     } if links else {}
-    dates = {a.id: a.date for a in achievements}
     by_achievement: dict[int, list[PersonFacts]] = defaultdict(list)
+    person_links: dict[int, list[tuple[int, str, bool]]] = defaultdict(list)
+    dates = {a.id: a.date for a in achievements}
     for aid, pid in links:
         if pid in persons:
-            name, consent, giver, birth, role, erased = persons[pid]
-            if erased is not None:
-                by_achievement[aid].append(PersonFacts(name=ERASED_NAME, consent=True))
+            name, consent, role, giver, birth_date, erased_at = persons[pid]
+            role_value = str(getattr(role, "value", role)) if role else None
+            if erased_at is not None:
+                # Erased on request: counted, never named, and no history about them.
+                by_achievement[aid].append(PersonFacts(name=ERASED_NAME, consent=True, role=role_value))
+                person_links[aid].append((pid, ERASED_NAME, False))
                 continue
-            public = consent_values_public(bool(consent), giver, birth, role, dates[aid])
-            by_achievement[aid].append(PersonFacts(name=name, consent=public))
+            public = consent_values_public(
+                bool(consent), str(getattr(giver, "value", giver)) if giver else None, birth_date, role_value,
+                dates[aid])
+            by_achievement[aid].append(PersonFacts(name=name, consent=public, role=role_value))
+            person_links[aid].append((pid, name, public))
+    context: dict[int, tuple[str, ...]] = {}
+    if with_context:
+        context = await history_for(achievements, person_links, {
+            a.id: (institutions[a.institution_id].name, kecamatan.get(a.kecamatan_id) if a.kecamatan_id is not None else None)
+            for a in achievements
+        }, conn)
     out = []
     for a in achievements:
         inst = institutions[a.institution_id]
@@ -142,16 +169,19 @@ async def facts_for(achievements: list[Achievement], conn: Any = None) -> list[A
             kecamatan=kecamatan.get(a.kecamatan_id) if a.kecamatan_id is not None else None,
             desa=desa.get(a.desa_id) if a.desa_id is not None else None,
             persons=tuple(by_achievement.get(a.id, ())),
+            context=context.get(a.id, ()),
         ))
     return out
 
 
 async def editor_initials(actor: Actor | None, conn: Any = None) -> str:
-    """The byline initials of the acting editor; a verifier's automatic draft keeps 'XX' for the IKP writer."""
+    """The byline: the acting editor's initials, else the desk's (JUARA_PRESS_INITIALS); never 'XX'."""
+    desk = get_settings().press_initials
     if actor is None or not actor.can_edit_press:
-        return "XX"
+        return desk
     user = await User.filter(id=actor.user_id).using_db(conn).first()
-    return lang.byline_initials(user.full_name if user else None)
+    initials = user.initials if user else ""
+    return initials if valid_initials(initials) else desk
 
 
 # --- drafting -------------------------------------------------------------------------------------
@@ -189,7 +219,9 @@ async def draft_many_on_verification(
         return []
     initials = await editor_initials(actor, conn)
     rows = []
-    for facts in await facts_for(achievements, conn):
+    # Context reads the verified history of the batch's institutions: worth it for imports and the demo,
+    # skipped for the million-row benchmark seeds.
+    for facts in await facts_for(achievements, conn, with_context=len(achievements) <= BULK_CONTEXT_LIMIT):
         draft = render_draft(facts, None, initials)
         rows.append(PressRelease(
             achievement_id=facts.key, title=draft.title[:MAX_TITLE], body=draft.body, template=draft.template,
@@ -273,19 +305,19 @@ async def person_changed(person_id: int, actor: Actor | None, conn: Any, *, reas
             counts["regenerated"] += 1
     if names:
         # Roundups and other editable texts: the old name gives way to what may be printed now.
-        for release in await PressRelease.filter(status__in=EDITABLE).using_db(conn):
+        mentions = Q(title__contains=names[0]) | Q(body__contains=names[0])
+        for name in names[1:]:
+            mentions |= Q(title__contains=name) | Q(body__contains=name)
+        for release in await PressRelease.filter(mentions, status__in=EDITABLE).using_db(conn):
             title, body = release.title, release.body
             for name in names:
                 title, body = title.replace(name, replacement or ""), body.replace(name, replacement or "")
             if (title, body) != (release.title, release.body):
                 await _replace_text(release, title[:MAX_TITLE], body, actor, conn)
                 counts["scrubbed"] += 1
-        for release in await PressRelease.filter(
-            status=PressReleaseStatus.PUBLISHED
-        ).using_db(conn).only("id", "title", "body"):
-            if any(n in release.title or n in release.body for n in names):
-                await PressRelease.filter(id=release.id).using_db(conn).update(needs_review_reason=reason[:300])
-                counts["flagged"] += 1
+        counts["flagged"] = await PressRelease.filter(
+            mentions, status=PressReleaseStatus.PUBLISHED
+        ).using_db(conn).update(needs_review_reason=reason[:300])
     return counts
 
 
@@ -454,6 +486,11 @@ async def _check_publishable(release: PressRelease, conn: Any) -> None:
                 "Rilis belum dapat diterbitkan: masih ada bagian bertanda [[ … ]] pada "
                 f"{'judul' if field_name == 'title' else 'isi'} yang harus dilengkapi atau dihapus.",
             )
+    bylines = BYLINE.findall(release.body)
+    if not bylines or any(b == "XX" for b in bylines):
+        problems.add("body", UserErrorCode.INVALID,
+                     "Rilis belum dapat diterbitkan: tulis inisial penulis pada akhir isi, misalnya (LPU/Kominfo); "
+                     "(XX/Kominfo) tidak diterima.")
     if release.needs_review_reason:
         problems.add(None, UserErrorCode.INVALID,
                      f"Rilis belum dapat diterbitkan: {release.needs_review_reason}")
@@ -586,7 +623,7 @@ async def generate_roundup(actor: Actor, flt: RoundupFilter, variant: int | None
                 "persempit rentang tanggal atau pilih kecamatan/kategori.",
             )
         rows = await qs.using_db(conn).order_by("-level_order", "date", "id")
-        facts = await facts_for(rows, conn)
+        facts = await facts_for(rows, conn, with_context=False)
         context = roundup_context(facts, flt, kecamatan.name if kecamatan else None, category,
                                   await editor_initials(actor, conn))
         assert flt.date_from is not None

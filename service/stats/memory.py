@@ -264,18 +264,21 @@ class AggregateMemory:
     """The main breakdowns answered from memory, valid while the change stamp stays (correct across workers).
 
     Loaded lazily from the aggregate tables: the yearly cells of a status, and the day cells of a year when
-    a date range cuts through it. Any committed write anywhere moves the stamp (PostgreSQL: the deferred
-    `change_stamp` trigger; SQLite: `PRAGMA data_version`), and the next request starts afresh. Never used
+    a date range cuts through it. The VERIFIED figures are kept under the public change stamp (a
+    verification made or withdrawn, points or reference data changed), the other statuses' under the full
+    one (any committed write); when its stamp moves, the next request starts afresh (service/change_stamp.py). Never used
     inside a transaction (its own uncommitted writes are not in the stamp) nor without a readable stamp.
     """
 
     def __init__(self) -> None:
         self._stamp: Any = None
         self._source: tuple | None = None
-        self._generation: _Generation | None = None
+        # The VERIFIED figures (what anyone may see) under the public stamp, which a contributor's draft or
+        # submission leaves alone; the other statuses' under the full stamp, which every write moves.
+        self._generations: dict[bool, _Generation] = {}
         self._warned = False
 
-    async def generation(self) -> _Generation | None:
+    async def generation(self, status: str = "VERIFIED") -> _Generation | None:
         from service.change_stamp import ChangeStamp
 
         conn = connections.get("default")
@@ -284,9 +287,10 @@ class AggregateMemory:
         source = (conn.capabilities.dialect, getattr(conn, "filename", None), getattr(conn, "host", None),
                   getattr(conn, "port", None), getattr(conn, "database", None))
         if source != self._source:
-            self._stamp, self._source, self._generation = ChangeStamp(), source, None
+            self._stamp, self._source, self._generations = ChangeStamp(), source, {}
+        public = status == "VERIFIED"
         try:
-            stamp = await self._stamp.read()
+            stamp = await self._stamp.read(public=public)
         except Exception:  # noqa: BLE001 - without a stamp the tables answer, never a failed request
             if not self._warned:
                 log.warning("change stamp unreadable (run `juara migrate`); stats read the tables", exc_info=True)
@@ -294,12 +298,13 @@ class AggregateMemory:
             return None
         if stamp is None:
             return None
-        if self._generation is None or self._generation.stamp != stamp:
-            self._generation = _Generation(stamp)
-        return self._generation
+        generation = self._generations.get(public)
+        if generation is None or generation.stamp != stamp:
+            generation = self._generations[public] = _Generation(stamp)
+        return generation
 
     def clear(self) -> None:
-        self._generation = None
+        self._generations = {}
 
 
 CUBE = AggregateMemory()

@@ -183,7 +183,7 @@ async def _summary(scope: Scope) -> dict[str, dict[Any, tuple[int, int]]] | None
         try:
             result = None
             if scope.cube is not None:
-                scope.generation = await CUBE.generation()
+                scope.generation = await CUBE.generation(scope.cube.status)
                 if scope.generation is not None:
                     result = await scope.generation.summary(scope.cube)
             if result is None and scope.yearly:

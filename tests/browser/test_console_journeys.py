@@ -228,6 +228,8 @@ async def test_administrator_creates_an_operator_who_then_signs_in(db, tmp_path)
             await admin.get_by_label("Instansi").select_option(label="Pemerintah Desa Kedungbenda")
             await admin.get_by_role("button", name="Buat akun").click()
             await admin.get_by_text("Akun desa.kedungbenda dibuat.").wait_for()
+            # The list is fetched again after the notice: the new account appears in it once that answer is in.
+            await admin.locator("table").get_by_text("Siti Aminah").wait_for()
             assert "Siti Aminah" in await admin.locator("table").text_content()
             await admin.get_by_role("button", name="Keluar").click()
             await admin.get_by_role("heading", name="Masuk ke konsol").wait_for()

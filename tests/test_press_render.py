@@ -250,3 +250,31 @@ def test_templates_see_the_environments_globals_and_keep_their_own_apart():
     assert "only_here" not in env.get_template("perorangan.md.j2").globals
     with pytest.raises(jinja2.exceptions.SecurityError):
         env.from_string("{{ rank_name.__globals__ }}").render()
+
+
+def test_remembered_attribute_verdicts_equal_the_sandboxs_own():
+    """The press environment remembers Jinja's verdict per (type, attribute): asked twice, in any order,
+    every verdict equals a fresh SandboxedEnvironment's, for safe and unsafe attributes alike."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    def gen():
+        yield 1
+
+    def fn():
+        return 1
+
+    class Plain:
+        mro = "data"
+        name = "x"
+
+    plain = SandboxedEnvironment()
+    env = render.environment()
+    probes = [(fn, "__globals__"), (fn, "__code__"), (fn, "name"), (int, "mro"), (Plain, "mro"), (Plain(), "mro"),
+              (Plain(), "name"), (Plain(), "_hidden"), ("abc", "upper"), ("abc", "__class__"), (gen(), "gi_frame"),
+              (gen(), "send"), (env.getattr, "__func__"), (render.build_context, "__name__"), ({}, "items")]
+    for _ in range(2):
+        for obj, attr in probes + probes[::-1]:
+            value = getattr(obj, attr, None)
+            assert env.is_safe_attribute(obj, attr, value) == plain.is_safe_attribute(obj, attr, value), (obj, attr)
+    assert not env.is_safe_attribute(int, "mro", int.mro)
+    assert env.is_safe_attribute(Plain(), "mro", "data")

@@ -40,13 +40,18 @@ class _StatementRowCount(_RowCountBase):
         query = query.replace("\x00", "'||CHAR(0)||'")
         async with self.acquire_connection() as connection:
             self.log.debug("%s: %s", query, values)
-            cursor = await connection.execute(query, values)
-            try:
-                rows = await cursor.fetchall()
-                changed = cursor.rowcount
-            finally:
-                await cursor.close()
+            # One trip to the connection's thread (execute, fetch, count, close), not one per step.
+            changed, rows = await connection._execute(_run_counted, connection._conn, query, values or [])
             return (changed if changed > 0 else 0) or len(rows), rows
+
+
+def _run_counted(conn: sqlite3.Connection, query: str, values: list) -> tuple[int, list]:
+    """In the connection's thread: the statement's rows and the rows it changed itself."""
+    cursor = conn.execute(query, values)
+    try:
+        return cursor.rowcount, cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 class ImmediateTransactionWrapper(_StatementRowCount, SqliteTransactionWrapper):

@@ -130,6 +130,7 @@ class Evidence(Model):
     class Meta:
         table = "evidence"
         ordering = ["id"]
+        indexes = (Index(fields=("achievement_id",)),)
 
 
 class PointsLevel(Model):

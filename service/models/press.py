@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from service.enums import PressReleaseStatus, QuoteRequestStatus
@@ -38,6 +39,7 @@ class PressRelease(Model):
     class Meta:
         table = "press_release"
         ordering = ["-id"]
+        indexes = (Index(fields=("achievement_id",)),)
 
 
 class PressReleaseRevision(Model):
@@ -85,3 +87,4 @@ class QuoteRequest(Model):
 
     class Meta:
         table = "quote_request"
+        indexes = (Index(fields=("press_release_id",)),)

@@ -153,6 +153,16 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
             await page.goto(f"{base}/graphql")
             await page.locator(".graphiql-container").wait_for(timeout=20_000)
             await page.wait_for_load_state("networkidle")
+            assert await axe_violations(page) == [], "graphiql"
+            # The result of the sample query (strings, the result pane's scrolling), on a phone and a desktop.
+            await page.locator(".graphiql-execute-button").click()
+            await page.locator(".result-window").get_by_text("Kemangkon").first.wait_for()
+            await assert_no_sideways_scroll(page, "graphiql")
+            assert await axe_violations(page) == [], "graphiql with a result"
+            await page.set_viewport_size({"width": 1280, "height": 800})
+            assert await axe_violations(page) == [], "graphiql with a result, desktop"
+            labels = await page.locator(".CodeMirror textarea").evaluate_all("all => all.map(t => t.getAttribute('aria-label'))")
+            assert {"Editor kueri GraphQL", "Editor variabel (JSON)", "Hasil kueri"} <= set(labels), labels
             checked.append("graphiql")
         finally:
             await browser.close()

@@ -20,6 +20,7 @@ from tests.browser.helpers import (
 from tests.factories import leaf_category, make_achievement, make_institution, make_person, make_user
 
 PHONE = {"width": 360, "height": 780}
+QUEUE = 102  # submitted entries: two pages of the verifier's queue
 
 # Each role's screens, by the console's hash route; "{a}" and "{r}" stand for an achievement and a release.
 SCREENS = {
@@ -61,6 +62,13 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
     verified = await make_achievement(school, level=AchievementLevel.NASIONAL, rank=AchievementRank.JUARA_1,
                                       category=cat, date=dt.date.today() - dt.timedelta(days=30))
     release = await generate_press_release(await accounts.authenticate(editor.token), verified.id)
+    # More than a page (100) of submitted entries and of institutions: the lists load the rest on request.
+    for n in range(QUEUE - 1):
+        last_submitted = await make_achievement(school, level=AchievementLevel.KECAMATAN, category=cat,
+                                                status=AchievementStatus.SUBMITTED, title=f"Juara Lomba Antrian {n:03d}",
+                                                date=dt.date.today() - dt.timedelta(days=3))
+    fillers = [await make_institution(f"Instansi Uji {n:03d}", kind=InstitutionKind.ORGANISASI) for n in range(100)]
+    await make_institution("Kantor Cabang Uji", kind=InstitutionKind.ORGANISASI, parent=fillers[0])
     ids = {"a": encode_id("Achievement", draft.id), "s": encode_id("Achievement", submitted.id),
            "r": encode_id("PressRelease", release.id)}
 
@@ -99,6 +107,21 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
                     assert await axe_violations(page) == [], what
                     checked.append(what)
                 if username == "verifikator":
+                    # The queue, oldest first, a page at a time.
+                    await page.goto(f"{base}/#/")
+                    queue = page.locator("main ol.list > li")
+                    await queue.nth(99).wait_for()
+                    assert await queue.count() == 100
+                    assert submitted.title in await queue.first.text_content()
+                    await page.get_by_text(f"Menampilkan 100 dari {QUEUE} prestasi.").wait_for()
+                    await page.get_by_role("button", name="Muat lebih banyak").click()
+                    await queue.nth(QUEUE - 1).wait_for()
+                    assert await queue.count() == QUEUE
+                    assert last_submitted.title in await queue.last.text_content()
+                    assert await page.get_by_role("button", name="Muat lebih banyak").count() == 0
+                    await page.wait_for_function(
+                        f"document.activeElement.textContent === 'Menampilkan {QUEUE} dari {QUEUE} prestasi.'")
+                    await assert_no_sideways_scroll(page, "verifier queue, all pages")
                     # The entry's possible duplicate side by side, and offered as "duplikat dari".
                     await page.goto(f"{base}/#/prestasi/{ids['s']}")
                     await page.get_by_role("heading", name="Mungkin duplikat (1)").wait_for()
@@ -106,6 +129,17 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
                     assert twin.title in await compare.text_content()
                     options = await page.locator("#f-dup option").all_text_contents()
                     assert any(twin.title in o for o in options)
+                if username == "admin":
+                    # The institutions, a page at a time: one whose parent is on the first page joins its tree.
+                    await page.goto(f"{base}/#/instansi")
+                    await page.get_by_text("Menampilkan 100 dari 102 instansi.").wait_for()
+                    assert await page.get_by_text("Kantor Cabang Uji").count() == 0
+                    await page.get_by_role("button", name="Muat lebih banyak").click()
+                    await page.get_by_text("Menampilkan 102 dari 102 instansi.").wait_for()
+                    first = page.locator("main .tree > li").filter(has_text="Instansi Uji 000").first
+                    assert "Kantor Cabang Uji" in await first.locator(".tree li").first.text_content()
+                    assert await page.locator("main .tree > li", has_text="SMP Negeri 1 Bobotsari").count() == 1
+                    assert await axe_violations(page) == [], "admin institutions, all pages"
                 if username == "operator.smp":
                     # The import: a bad row is listed as the service words it, and nothing is written.
                     sheet = tmp_path / "prestasi.csv"

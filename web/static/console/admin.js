@@ -101,9 +101,10 @@ function Users({ me }) {
     ${notice && html`<${Notice} kind="success">${notice}<//>`}
     <${PageTitle}>Pengguna<//>
     <div class="table-wrap"><table class="table"><caption class="visually-hidden">Semua akun</caption>
-      <thead><tr><th scope="col">Nama</th><th scope="col">Peran</th><th scope="col">Status</th><th scope="col">Tindakan</th></tr></thead>
-      <tbody>${users.map((u) => html`<tr><td><strong>${u.fullName}</strong><br /><span class="meta">${u.username}${u.initials ? " · " + u.initials : ""}${u.institution ? " · " + u.institution.name : ""}</span></td>
-        <td>${label(ROLES, u.role)}</td><td>${u.isActive ? "Aktif" : "Nonaktif"}</td>
+      <thead><tr><th scope="col">Nama</th><th scope="col" class="hide-narrow">Peran</th><th scope="col" class="hide-narrow">Status</th><th scope="col">Tindakan</th></tr></thead>
+      <tbody>${users.map((u) => html`<tr><td><strong>${u.fullName}</strong><br /><span class="meta">${u.username}${u.initials ? " · " + u.initials : ""}${u.institution ? " · " + u.institution.name : ""}</span>
+        <span class="meta show-narrow"><br />${label(ROLES, u.role)} · ${u.isActive ? "Aktif" : "Nonaktif"}</span></td>
+        <td class="hide-narrow">${label(ROLES, u.role)}</td><td class="hide-narrow">${u.isActive ? "Aktif" : "Nonaktif"}</td>
         <td class="actions-cell"><button class="button button--secondary button--small" type="button" id=${"edit-" + u.username}
           aria-expanded=${editFor && editFor.id === u.id ? "true" : "false"} onClick=${() => openEdit(u)}>Ubah<span class="visually-hidden"> ${u.username}</span></button>
           ${u.username !== me.username && html`<button class="button button--secondary button--small" type="button" onClick=${() => toggle(u)}>

@@ -110,6 +110,8 @@ async def test_within_lists_an_institution_and_every_one_below_it_the_ones_its_o
     assert names(body) == ["SD Negeri 2 Purbalingga Filial"]
     body = await gql(WITHIN, {"within": encode_id("Institution", 999_999)})
     assert names(body) == []
+    body = await gql(WITHIN, {"within": encode_id("Person", dinas.id)}, expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "INVALID" and "bukan ID Institution" in body["errors"][0]["message"]
     # Every one listed is one the operator may enter an achievement for; the one outside is not.
     for inst in (dinas, school, unit):
         r = await gql(CREATE, {"input": await achievement_input(inst)}, login=parent_op)

@@ -39,6 +39,7 @@ FIELD_CAPABILITY: dict[str, Capability | None] = {
     "Mutation.logout": SIGNED_IN,
     "Mutation.changePassword": SIGNED_IN,
     "Mutation.createUser": MANAGE,
+    "Mutation.updateUser": MANAGE,
     "Mutation.setUserActive": MANAGE,
     "Mutation.resetUserPassword": MANAGE,
     "Mutation.createInstitution": MANAGE,

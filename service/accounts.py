@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import secrets
-from typing import cast
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -248,9 +248,7 @@ async def create_user(
     if not full_name:
         problems.add("fullName", UserErrorCode.REQUIRED, "Nama lengkap wajib diisi.")
     validate_password(problems, password)
-    initials = (initials or "").strip().upper() or None
-    if initials is not None and not valid_initials(initials):
-        problems.add("initials", UserErrorCode.INVALID, "Inisial harus 2 sampai 4 huruf kapital (bukan XX), misalnya LPU.")
+    initials = check_initials(problems, initials)
     institution = None
     if institution_id is not None:
         institution = await Institution.filter(id=institution_id).first()
@@ -282,6 +280,60 @@ def valid_initials(initials: str) -> bool:
     """A byline's initials: 2–4 capital ASCII letters, and never the placeholder 'XX'."""
     return 2 <= len(initials) <= 4 and initials.isascii() and initials.isalpha() and initials.isupper() \
         and initials != "XX"
+
+
+INITIALS_MESSAGE = "Inisial harus 2 sampai 4 huruf kapital (bukan XX), misalnya LPU."
+
+
+def check_initials(problems: Problems, initials: str | None) -> str | None:
+    """Initials as given for an account, upper-cased; None (follow the full name) when empty."""
+    cleaned = (initials or "").strip().upper() or None
+    if cleaned is not None and not valid_initials(cleaned):
+        problems.add("initials", UserErrorCode.INVALID, INITIALS_MESSAGE)
+    return cleaned
+
+
+_KEEP: Any = object()  # an argument not given: the value stays as it is
+
+
+async def update_user(actor: Actor, user_id: int, *, full_name: Any = _KEEP, initials: Any = _KEEP) -> User:
+    """An administrator corrects an account's full name or byline initials (None or "": from the full name).
+
+    Later bylines take the new initials (the press reads them when it signs a draft); text already written
+    keeps the byline it was signed with. Role and institution are not changed here: no rule yet says what
+    becomes of the last administrator, of a contributor left without an institution, or of the drafts and
+    quote requests an account holds when its scope moves; deactivate the account and create another.
+    """
+    if not actor.can_manage:
+        raise Forbidden()
+    user = await User.filter(id=user_id).first()
+    if user is None:
+        raise UserInputError.one("id", UserErrorCode.NOT_FOUND, "Pengguna tidak ditemukan.")
+    problems = Problems()
+    values: dict[str, Any] = {}
+    if full_name is not _KEEP:
+        name = (full_name or "").strip()
+        if not name:
+            problems.add("fullName", UserErrorCode.REQUIRED, "Nama lengkap wajib diisi.")
+        elif len(name) > 200:
+            problems.add("fullName", UserErrorCode.INVALID, "Nama lengkap paling panjang 200 karakter.")
+        values["full_name"] = name
+    if initials is not _KEEP:
+        values["initials_override"] = check_initials(problems, initials)
+    problems.raise_if_any()
+    before = {"fullName": user.full_name, "initials": user.initials_override}
+    changed = {k: v for k, v in values.items() if getattr(user, k) != v}
+    if not changed:
+        return user
+    async with in_transaction() as conn:
+        await User.filter(id=user.id).using_db(conn).update(**changed)
+        for k, v in changed.items():
+            setattr(user, k, v)
+        await audit.record(
+            actor, "user.update", "User", user.id, before=before,
+            after={"fullName": user.full_name, "initials": user.initials_override}, connection=conn,
+        )
+    return user
 
 
 async def change_password(actor: Actor, current_password: str, new_password: str) -> None:

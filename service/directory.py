@@ -31,6 +31,17 @@ def can_act_for(actor: Actor | None, institution: Institution) -> bool:
     return actor.covers_path(institution.path)
 
 
+async def within_institution(qs, institution_id: int):
+    """The institutions of `qs` in the subtree of one institution (itself included): those its contributors
+    act for (`can_act_for`). An unknown institution has an empty subtree."""
+    root = await Institution.filter(id=institution_id).only("id", "path").first()
+    if root is None:
+        return qs.filter(id__in=[])
+    if root.path in ("", "/"):  # a path never set: no subtree to speak of
+        return qs.filter(id=root.id)
+    return qs.filter(path__startswith=root.path)
+
+
 def can_see_private(actor: Actor | None, person: Person, institution_path: str | None) -> bool:
     """NIK, birth date and phone: staff and the person's own institution (or those above it)."""
     if actor is None:

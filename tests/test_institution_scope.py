@@ -92,3 +92,30 @@ async def test_other_institution_does_not_see_drafts(gql):
     body = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": encode_id("Achievement", draft.id)},
                      login=stranger)
     assert body["data"]["node"] is None
+
+
+CREATE = "mutation($input: AchievementInput!) { createAchievement(input: $input) { achievement { id } errors { code } } }"
+WITHIN = """query($within: ID!, $search: String) { institutions(filter: {within: $within, search: $search}, first: 100) {
+  totalCount edges { node { name } } } }"""
+
+
+async def test_within_lists_an_institution_and_every_one_below_it_the_ones_its_operators_may_act_for(gql):
+    dinas, school, stranger, parent_op, _ = await _setup()
+    unit = await make_institution("SD Negeri 2 Purbalingga Filial", parent=school)  # two levels down
+    names = lambda body: [e["node"]["name"] for e in body["data"]["institutions"]["edges"]]  # noqa: E731
+    body = await gql(WITHIN, {"within": encode_id("Institution", dinas.id)}, login=parent_op)
+    assert names(body) == ["Dinas Pendidikan dan Kebudayaan", "SD Negeri 2 Purbalingga Filial", "SMP Negeri 3 Purbalingga"]
+    assert body["data"]["institutions"]["totalCount"] == 3
+    body = await gql(WITHIN, {"within": encode_id("Institution", school.id), "search": "filial"})
+    assert names(body) == ["SD Negeri 2 Purbalingga Filial"]
+    body = await gql(WITHIN, {"within": encode_id("Institution", 999_999)})
+    assert names(body) == []
+    body = await gql(WITHIN, {"within": encode_id("Person", dinas.id)}, expect_errors=True)
+    assert body["errors"][0]["extensions"]["code"] == "INVALID" and "bukan ID Institution" in body["errors"][0]["message"]
+    # Every one listed is one the operator may enter an achievement for; the one outside is not.
+    for inst in (dinas, school, unit):
+        r = await gql(CREATE, {"input": await achievement_input(inst)}, login=parent_op)
+        assert r["data"]["createAchievement"]["errors"] == [], inst.name
+    stranger_inst = await make_institution("SD Negeri 4 Karangreja", kecamatan_code="33.03.14")
+    r = await gql(CREATE, {"input": await achievement_input(stranger_inst)}, login=parent_op, expect_errors=True)
+    assert codes_of(r, "createAchievement") & DENIED

@@ -17,6 +17,16 @@ class CreateUserInput:
     )
 
 
+@strawberry.input(description="What an administrator may correct in an account; a field left out stays as it is.")
+class UpdateUserInput:
+    full_name: str | None = strawberry.field(default=strawberry.UNSET, description="The name shown and signed.")
+    initials: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The byline initials (2–4 capital letters); null or empty: from fullName again. "
+                    "Later bylines use them; text already written keeps its byline.",
+    )
+
+
 @strawberry.input
 class ChangePasswordInput:
     current_password: str

@@ -1,8 +1,10 @@
 """Account mutations: login, logout, users."""
 
+from typing import Any
+
 import strawberry
 
-from schema.accounts.inputs import ChangePasswordInput, CreateUserInput, ResetPasswordInput
+from schema.accounts.inputs import ChangePasswordInput, CreateUserInput, ResetPasswordInput, UpdateUserInput
 from schema.accounts.types import ChangePasswordPayload, LoginPayload, UserPayload, UserType
 from schema.errors import run_mutation, user_errors
 from schema.ids import decode_id
@@ -47,6 +49,22 @@ class AccountMutations:
                 role=Role(input.role), institution_id=decode_id(input.institution_id, "Institution", "institutionId"),
                 initials=input.initials,
             )
+
+        user, errors = await run_mutation(info, call)
+        return UserPayload(user=UserType.from_row(user) if user else None, errors=errors)
+
+    @strawberry.mutation(permission_classes=GATE, description="Correct an account's full name or byline "
+                         "initials (ADMIN); role and institution are fixed at creation.")
+    async def update_user(self, info: strawberry.Info, id: strawberry.ID,  # noqa: A002
+                          input: UpdateUserInput) -> UserPayload:  # noqa: A002
+        changes: dict[str, Any] = {}
+        if input.full_name is not strawberry.UNSET:
+            changes["full_name"] = input.full_name
+        if input.initials is not strawberry.UNSET:
+            changes["initials"] = input.initials
+
+        async def call():
+            return await accounts.update_user(info.context.actor, decode_id(id, "User", "id"), **changes)
 
         user, errors = await run_mutation(info, call)
         return UserPayload(user=UserType.from_row(user) if user else None, errors=errors)

@@ -13,6 +13,11 @@ class InstitutionFilter:
     kind: InstitutionKindEnum | None = strawberry.UNSET
     kecamatan_id: strawberry.ID | None = strawberry.UNSET
     search: str | None = strawberry.UNSET
+    within: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="This institution and every one below it (Institution.parent), at any depth: for a "
+                    "CONTRIBUTOR's own institution, the ones it may enter achievements for.",
+    )
 
 
 @strawberry.input

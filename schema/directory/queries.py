@@ -36,6 +36,9 @@ class DirectoryQueries:
             term = clean(given(filter.search))
             if term:
                 qs = qs.filter(name__icontains=term[:200])
+            within = given(filter.within)
+            if within is not None:
+                qs = await directory.within_institution(qs, decode_id(str(within), "Institution", "within"))
         return await paginate(qs.order_by("name", "id"), InstitutionType.from_row,
                               first=first, after=after, last=last, before=before)
 

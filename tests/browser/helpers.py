@@ -16,7 +16,8 @@ import httpx
 from tests.test_dashboard_browser import CHROMIUM, CHROMIUM_ARGS, ROOT, _free_port, _require_browser
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "ROOT", "require_browser", "console_server", "Watch", "axe_violations",
-           "assert_no_sideways_scroll", "login", "PASSWORD", "ARTIFACTS", "SCREENS", "minimal_pdf"]
+           "assert_no_sideways_scroll", "login", "PASSWORD", "ARTIFACTS", "SCREENS", "minimal_pdf", "shoot",
+           "DESKTOP", "PHONE"]
 
 PASSWORD = "rahasia-sekali-123"  # tests/factories.py gives every user this password
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
@@ -25,6 +26,23 @@ ARTIFACTS = ROOT / "test-artifacts"
 SCREENS = Path(os.environ["JUARA_SCREENSHOTS"]) if os.environ.get("JUARA_SCREENSHOTS") else ARTIFACTS
 
 require_browser = _require_browser
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 780}
+
+
+async def shoot(page, name: str, full_page: bool = True, at=None) -> None:
+    """<SCREENS>/<name>-desktop.png and -phone.png of the screen as it is now: the whole page, or the window
+    (scrolled to the locator `at` when given) for a page as tall as the window, such as GraphiQL, or a long
+    list. The page keeps the viewport it had."""
+    before = page.viewport_size or DESKTOP
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    for suffix, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        await page.set_viewport_size(size)
+        await page.wait_for_timeout(600)
+        if at is not None:
+            await at.evaluate("el => el.scrollIntoView({block: 'end'})")
+        await page.screenshot(path=str(SCREENS / f"{name}-{suffix}.png"), full_page=full_page)
+    await page.set_viewport_size(before)
 
 
 def minimal_pdf() -> bytes:

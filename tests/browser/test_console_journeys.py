@@ -13,32 +13,22 @@ from service.models import Achievement, Person, PressRelease, User
 from tests.browser.helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    SCREENS,
+    DESKTOP,
+    PHONE,
     Watch,
+    assert_no_sideways_scroll,
     axe_violations,
     console_server,
     login,
     minimal_pdf,
     require_browser,
+    shoot,
 )
 from tests.factories import make_institution, make_person, make_user
 
 TITLE = "Juara 1 Lomba Paduan Suara Pelajar Jawa Tengah"
 FIXED_TITLE = "Juara 1 Lomba Paduan Suara Pelajar Tingkat Provinsi Jawa Tengah"
 REASON = "Sertifikat tidak terbaca; unggah pindaian yang lebih jelas."
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 360, "height": 780}
-
-
-async def shoot(page, name: str) -> None:
-    """docs/screens/<name>-desktop.png and -phone.png (whole page) of the screen as it is now."""
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    for suffix, size in (("desktop", DESKTOP), ("phone", PHONE)):
-        await page.set_viewport_size(size)
-        await page.wait_for_timeout(600)
-        await page.screenshot(path=str(SCREENS / f"{name}-{suffix}.png"), full_page=True)
-    await page.set_viewport_size(DESKTOP)
-
 
 async def no_serious_violations(page, screen: str) -> None:
     found = await axe_violations(page)
@@ -72,6 +62,8 @@ async def test_entry_rejected_fixed_verified_then_published_by_the_newsroom(db, 
             # Step 1: the data, with the region preselected from the school.
             await operator.get_by_role("heading", name="Data prestasi").wait_for()
             assert await operator.locator("#f-kecamatanId option:checked").text_content() == "Bobotsari"
+            # A school with no unit below it has no choice of owner: no picker.
+            assert await operator.get_by_label("Instansi pemilik prestasi").count() == 0
             await operator.get_by_role("button", name="Simpan dan lanjutkan").click()
             summary = operator.locator(".error-summary")
             await summary.wait_for()
@@ -231,6 +223,31 @@ async def test_administrator_creates_an_operator_who_then_signs_in(db, tmp_path)
             # The list is fetched again after the notice: the new account appears in it once that answer is in.
             await admin.locator("table").get_by_text("Siti Aminah").wait_for()
             assert "Siti Aminah" in await admin.locator("table").text_content()
+
+            # Her byline initials corrected: the form takes the focus, a bad value is refused in Indonesian.
+            await admin.get_by_role("button", name="Ubah desa.kedungbenda").click()
+            heading = admin.get_by_role("heading", name="Ubah akun desa.kedungbenda")
+            await heading.wait_for()
+            assert await admin.evaluate("document.activeElement.id") == "h-edit"
+            initials = admin.get_by_label("Inisial untuk byline berita")
+            assert await initials.input_value() == "SA"
+            await initials.fill("S4")
+            await admin.keyboard.press("Enter")
+            summary = admin.locator(".error-summary")
+            await summary.get_by_text("Inisial harus 2 sampai 4 huruf kapital (bukan XX), misalnya LPU.").wait_for()
+            await no_serious_violations(admin, "admin user edit")
+            await assert_no_sideways_scroll(admin, "admin user edit")
+            await shoot(admin, "admin-user-edit")
+            await summary.get_by_role("link").first.click()
+            assert await admin.evaluate("document.activeElement.id") == "f-editInitials"
+            await initials.fill("sam")
+            await admin.get_by_label("Nama lengkap").first.fill("Siti Aminah Maharani")
+            await admin.get_by_role("button", name="Simpan perubahan").click()
+            await admin.get_by_text("Akun desa.kedungbenda diubah: Siti Aminah Maharani, inisial SAM.").wait_for()
+            await admin.locator("table").get_by_text("desa.kedungbenda · SAM").wait_for()
+            assert await admin.evaluate("document.activeElement.id") == "edit-desa.kedungbenda"
+            row = await User.get(username="desa.kedungbenda")
+            assert row.initials == "SAM" and row.full_name == "Siti Aminah Maharani"
             await admin.get_by_role("button", name="Keluar").click()
             await admin.get_by_role("heading", name="Masuk ke konsol").wait_for()
 

@@ -1,8 +1,8 @@
 // The administrator's screens: users, institutions and their hierarchy, categories, the points table.
-import { useState } from "../vendor/preact/hooks.module.js";
+import { useEffect, useRef, useState } from "../vendor/preact/hooks.module.js";
 import {
-  ErrorSummary, Loading, Notice, PageTitle, Select, TextInput, errorFor, gql, hasField, html, INSTITUTION_KINDS,
-  label, problems, ROLES, useQuery,
+  ErrorSummary, Loading, MoreButton, Notice, PageTitle, Select, TextInput, errorFor, gql, hasField, html,
+  INSTITUTION_KINDS, label, problems, ROLES, usePages, useQuery,
 } from "./ui.js";
 
 export const NAV = [["/", "Pengguna"], ["/instansi", "Instansi"], ["/kategori", "Kategori"], ["/poin", "Tabel poin"]];
@@ -33,6 +33,10 @@ function Users({ me }) {
   const [notice, setNotice] = useState(null);
   const [resetFor, setResetFor] = useState(null);
   const [newPassword, setNewPassword] = useState("");
+  const [editFor, setEditFor] = useState(null);
+  const [edit, setEdit] = useState({ fullName: "", initials: "" });
+  const editHeading = useRef(null);
+  useEffect(() => { if (editFor && editHeading.current) editHeading.current.focus(); }, [editFor]);
   if (!data) return html`<${PageTitle}>Pengguna<//><${Loading} error=${error} />`;
   const set = (k) => (v) => setF({ ...f, [k]: v });
   async function create(e) {
@@ -68,22 +72,58 @@ function Users({ me }) {
       else { setErrors([]); setNotice(`Kata sandi ${p.user.username} diganti; sesi lamanya berakhir.`); setResetFor(null); setNewPassword(""); }
     } catch (err) { setErrors(problems(err)); }
   }
+  function openEdit(u) {
+    setResetFor(null); setErrors([]); setNotice(null);
+    setEditFor(u); setEdit({ fullName: u.fullName, initials: u.initials || "" });
+  }
+  function closeEdit() {
+    const back = editFor && document.getElementById("edit-" + editFor.username);
+    setEditFor(null); setErrors([]);
+    if (back) back.focus();
+  }
+  async function saveEdit(e) {
+    e.preventDefault();
+    // Only what was changed is sent: initials left as shown keep following the name when they did.
+    const input = {};
+    if (edit.fullName.trim() !== editFor.fullName) input.fullName = edit.fullName;
+    if (edit.initials.trim().toUpperCase() !== (editFor.initials || "")) input.initials = edit.initials.trim() || null;
+    if (input.fullName != null && !input.fullName.trim()) { setErrors([{ field: "editFullName", message: "Tulis nama lengkap." }]); return; }
+    if (!Object.keys(input).length) { setNotice(`Tidak ada yang diubah pada akun ${editFor.username}.`); closeEdit(); return; }
+    try {
+      const p = (await gql(`mutation($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) {
+        user { username fullName initials } errors { field code message } } }`, { id: editFor.id, input })).updateUser;
+      if (p.errors.length) setErrors(p.errors.map((x) => ({ ...x, field: { fullName: "editFullName", initials: "editInitials" }[x.field] || null })));
+      else { setNotice(`Akun ${p.user.username} diubah: ${p.user.fullName}, inisial ${p.user.initials}.`); closeEdit(); reload(); }
+    } catch (err) { setErrors(problems(err)); }
+  }
   const users = data.users.edges.map((e) => e.node);
   return html`<${ErrorSummary} errors=${errors} />
     ${notice && html`<${Notice} kind="success">${notice}<//>`}
     <${PageTitle}>Pengguna<//>
     <div class="table-wrap"><table class="table"><caption class="visually-hidden">Semua akun</caption>
-      <thead><tr><th scope="col">Nama</th><th scope="col">Peran</th><th scope="col">Status</th><th scope="col">Tindakan</th></tr></thead>
-      <tbody>${users.map((u) => html`<tr><td><strong>${u.fullName}</strong><br /><span class="meta">${u.username}${u.initials ? " · " + u.initials : ""}${u.institution ? " · " + u.institution.name : ""}</span></td>
-        <td>${label(ROLES, u.role)}</td><td>${u.isActive ? "Aktif" : "Nonaktif"}</td>
-        <td class="actions-cell">${u.username !== me.username && html`<button class="button button--secondary button--small" type="button" onClick=${() => toggle(u)}>
+      <thead><tr><th scope="col">Nama</th><th scope="col" class="hide-narrow">Peran</th><th scope="col" class="hide-narrow">Status</th><th scope="col">Tindakan</th></tr></thead>
+      <tbody>${users.map((u) => html`<tr><td><strong>${u.fullName}</strong><br /><span class="meta">${u.username}${u.initials ? " · " + u.initials : ""}${u.institution ? " · " + u.institution.name : ""}</span>
+        <span class="meta show-narrow"><br />${label(ROLES, u.role)} · ${u.isActive ? "Aktif" : "Nonaktif"}</span></td>
+        <td class="hide-narrow">${label(ROLES, u.role)}</td><td class="hide-narrow">${u.isActive ? "Aktif" : "Nonaktif"}</td>
+        <td class="actions-cell"><button class="button button--secondary button--small" type="button" id=${"edit-" + u.username}
+          aria-expanded=${editFor && editFor.id === u.id ? "true" : "false"} onClick=${() => openEdit(u)}>Ubah<span class="visually-hidden"> ${u.username}</span></button>
+          ${u.username !== me.username && html`<button class="button button--secondary button--small" type="button" onClick=${() => toggle(u)}>
           ${u.isActive ? "Nonaktifkan" : "Aktifkan"}<span class="visually-hidden"> ${u.username}</span></button>`}
-          <button class="button button--secondary button--small" type="button" onClick=${() => { setResetFor(u); setNewPassword(""); }}>Ganti kata sandi<span class="visually-hidden"> ${u.username}</span></button></td></tr>`)}</tbody>
+          <button class="button button--secondary button--small" type="button" onClick=${() => { setEditFor(null); setResetFor(u); setNewPassword(""); }}>Ganti kata sandi<span class="visually-hidden"> ${u.username}</span></button></td></tr>`)}</tbody>
     </table></div>
     ${resetFor && html`<form class="form subform" onSubmit=${reset} novalidate><h2>Kata sandi baru untuk ${resetFor.username}</h2>
       <${TextInput} id="newPassword" label="Kata sandi baru" hint="Paling sedikit 10 karakter. Sampaikan kepada pemilik akun secara langsung."
         type="password" autocomplete="new-password" value=${newPassword} onInput=${setNewPassword} error=${errorFor(errors, "newPassword")} />
       <button class="button" type="submit">Simpan kata sandi</button> <button class="button button--secondary" type="button" onClick=${() => setResetFor(null)}>Batal</button></form>`}
+    ${editFor && html`<form class="form subform" onSubmit=${saveEdit} novalidate aria-labelledby="h-edit">
+      <h2 id="h-edit" tabindex="-1" ref=${editHeading}>Ubah akun ${editFor.username}</h2>
+      <p class="meta">${label(ROLES, editFor.role)}${editFor.institution ? " · " + editFor.institution.name : ""}. Peran dan instansi tidak dapat diubah; bila perlu, nonaktifkan akun ini dan buat akun baru.</p>
+      <${TextInput} id="editFullName" label="Nama lengkap" value=${edit.fullName} onInput=${(v) => setEdit({ ...edit, fullName: v })}
+        error=${errorFor(errors, "editFullName")} autocomplete="off" />
+      <${TextInput} id="editInitials" label="Inisial untuk byline berita" width="4" autocomplete="off"
+        hint="2 sampai 4 huruf kapital, misalnya LPU. Kosongkan agar diambil dari nama lengkap. Berita yang dibuat sesudah ini memakai inisial baru; berita yang sudah ditulis tidak berubah."
+        value=${edit.initials} onInput=${(v) => setEdit({ ...edit, initials: v })} error=${errorFor(errors, "editInitials")} />
+      <button class="button" type="submit">Simpan perubahan</button> <button class="button button--secondary" type="button" onClick=${closeEdit}>Batal</button></form>`}
     <h2>Buat akun</h2>
     <form class="form" onSubmit=${create} novalidate>
       <${TextInput} id="username" label="Nama pengguna" value=${f.username} onInput=${set("username")} autocomplete="off" error=${errorFor(errors, "username")} width="20" />
@@ -97,17 +137,27 @@ function Users({ me }) {
     </form>`;
 }
 
+const PAGE = 100;
+
 function Institutions() {
-  const [data, error, reload] = useQuery(() => gql(`{ institutions(first: 100) { totalCount edges { node { id name kind
-    kecamatan { name } parent { id } } } } kecamatanList { id name desa { id name } } }`));
+  const [pages, more, reload] = usePages(async (after) => {
+    const d = await gql(`query($after: String, $kec: Boolean!) { institutions(first: ${PAGE}, after: $after) { totalCount
+      pageInfo { hasNextPage endCursor } edges { node { id name kind kecamatan { name } parent { id name } } } }
+      kecamatanList @include(if: $kec) { id name desa { id name } } }`, { after, kec: after == null });
+    return [d.institutions, d.kecamatanList];
+  });
   const empty = { name: "", kind: "", kecamatanId: "", desaId: "", parentId: "" };
   const [f, setF] = useState(empty);
   const [errors, setErrors] = useState([]);
   const [notice, setNotice] = useState(null);
-  if (!data) return html`<${PageTitle}>Instansi<//><${Loading} error=${error} />`;
-  const all = data.institutions.edges.map((e) => e.node);
-  const children = (pid) => all.filter((i) => (i.parent ? i.parent.id : null) === pid);
-  const tree = (pid) => html`<ul class="tree">${children(pid).map((i) => html`<li>${i.name} <span class="meta">${label(INSTITUTION_KINDS, i.kind)}${i.kecamatan ? " · " + i.kecamatan.name : ""}</span>${children(i.id).length > 0 && tree(i.id)}</li>`)}</ul>`;
+  if (!pages.items) return html`<${PageTitle}>Instansi<//><${Loading} error=${pages.error} />`;
+  const data = { kecamatanList: pages.extra };
+  const all = pages.items;
+  const loaded = new Set(all.map((i) => i.id));
+  // An institution whose parent is on a page not loaded yet stands at the top, naming its parent.
+  const parentOf = (i) => (i.parent && loaded.has(i.parent.id) ? i.parent.id : null);
+  const children = (pid) => all.filter((i) => parentOf(i) === pid);
+  const tree = (pid) => html`<ul class="tree">${children(pid).map((i) => html`<li>${i.name} <span class="meta">${label(INSTITUTION_KINDS, i.kind)}${i.kecamatan ? " · " + i.kecamatan.name : ""}${i.parent && pid == null ? " · di bawah " + i.parent.name : ""}</span>${children(i.id).length > 0 && tree(i.id)}</li>`)}</ul>`;
   const set = (k) => (v) => setF({ ...f, [k]: v, ...(k === "kecamatanId" ? { desaId: "" } : {}) });
   const kec = data.kecamatanList.find((k) => k.id === f.kecamatanId);
   async function create(e) {
@@ -125,8 +175,9 @@ function Institutions() {
   }
   return html`<${ErrorSummary} errors=${errors} />${notice && html`<${Notice} kind="success">${notice}<//>`}
     <${PageTitle}>Instansi dan hierarkinya<//>
-    <p>${data.institutions.totalCount} instansi${data.institutions.totalCount > 100 ? " (100 pertama ditampilkan)" : ""}. Instansi di bawah instansi lain diawasi olehnya: operator instansi atas dapat bertindak untuknya.</p>
+    <p>${pages.total} instansi. Instansi di bawah instansi lain diawasi olehnya: operator instansi atas dapat bertindak untuknya.</p>
     ${tree(null)}
+    ${pages.total > PAGE && html`<${MoreButton} pages=${pages} onMore=${more} noun="instansi" />`}
     <h2>Tambah instansi</h2>
     <form class="form" onSubmit=${create} novalidate>
       <${TextInput} id="name" label="Nama instansi" value=${f.name} onInput=${set("name")} error=${errorFor(errors, "name")} />

@@ -34,10 +34,10 @@ export function route(path) {
 function Home({ me }) {
   const instId = me.institution && me.institution.id;
   const [data, error] = useQuery(() => gql(`query($inst: ID) {
-    DRAFT: achievements(filter: {status: DRAFT}, first: 50) { totalCount edges { node { id title date status updatedAt } } }
-    REJECTED: achievements(filter: {status: REJECTED}, first: 50) { totalCount edges { node { id title date status rejectionReason } } }
-    SUBMITTED: achievements(filter: {status: SUBMITTED}, first: 50) { totalCount edges { node { id title date status submittedAt } } }
-    VERIFIED: achievements(filter: {status: VERIFIED, institutionId: $inst}, first: 50) { totalCount edges { node { id title date status } } }
+    DRAFT: achievements(filter: {status: DRAFT}, first: 50) { totalCount edges { node { id title date status updatedAt institution { id name } } } }
+    REJECTED: achievements(filter: {status: REJECTED}, first: 50) { totalCount edges { node { id title date status rejectionReason institution { id name } } } }
+    SUBMITTED: achievements(filter: {status: SUBMITTED}, first: 50) { totalCount edges { node { id title date status submittedAt institution { id name } } } }
+    VERIFIED: achievements(filter: {status: VERIFIED, institutionId: $inst}, first: 50) { totalCount edges { node { id title date status institution { id name } } } }
   }`, { inst: instId }));
   const [tab, setTab] = useState("DRAFT");
   if (!data) return html`<${PageTitle}>Prestasi instansi<//><${Loading} error=${error} />`;
@@ -54,7 +54,7 @@ function Home({ me }) {
       ${list.edges.length === 0 ? html`<p>Belum ada prestasi berstatus ${label(STATUSES, tab).toLowerCase()}.</p>`
         : html`<ul class="list">${list.edges.map(({ node: a }) => html`<li class="list-item">
           <a href=${"#/prestasi/" + enc(a.id)}>${a.title}</a>
-          <span class="meta">${formatDate(a.date)} · <${Tag} status=${a.status} /></span>
+          <span class="meta">${formatDate(a.date)}${a.institution.id !== instId ? " · " + a.institution.name : ""} · <${Tag} status=${a.status} /></span>
           ${a.rejectionReason && html`<p class="reason"><strong>Alasan ditolak:</strong> ${a.rejectionReason}</p>`}
         </li>`)}</ul>`}
     </section>`;
@@ -78,7 +78,16 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 function AchievementForm({ id }) {
   const [ref, refError] = useReference();
-  const [me] = useQuery(() => gql(`{ me { institution { id name kecamatan { id } desa { id } } } }`));
+  // The institutions the operator may enter achievements for: its own and every one below it.
+  const [me] = useQuery(async () => {
+    const d = await gql(`{ me { institution { id name kecamatan { id } desa { id } } } }`);
+    const own = d.me.institution;
+    if (id || !own) return { ...d, scope: own ? [own] : [] };
+    const s = await gql(`query($own: ID!) { institutions(filter: {within: $own}, first: 100) { totalCount
+      edges { node { id name kecamatan { id } desa { id } } } } }`, { own: own.id });
+    const rest = s.institutions.edges.map((e) => e.node).filter((i) => i.id !== own.id);
+    return { ...d, scope: [own, ...rest], more: s.institutions.totalCount > 100 };
+  });
   const [existing, existingError] = useQuery(() => id ? gql(`query($id: ID!) { node(id: $id) { ... on Achievement { ${ACHIEVEMENT} } } }`, { id }) : Promise.resolve(null), [id]);
   const [f, setF] = useState(null);
   const [errors, setErrors] = useState([]);
@@ -95,13 +104,19 @@ function AchievementForm({ id }) {
       const inst = me.me.institution || {};
       setF({ title: "", eventName: "", organizer: "", level: "", rank: "", rankLabel: "", categoryId: "",
         date: "", location: "", description: "", kecamatanId: inst.kecamatan ? inst.kecamatan.id : "",
-        desaId: inst.desa ? inst.desa.id : "" });
+        desaId: inst.desa ? inst.desa.id : "", institutionId: inst.id || "" });
     }
   }, [existing, me]);
   if (!ref || !f) return html`<${PageTitle}>${id ? "Ubah data prestasi" : "Tambah prestasi"}<//>
     <${Loading} error=${refError || existingError} />`;
   const set = (k) => (v) => {
-    setF({ ...f, [k]: v, ...(k === "kecamatanId" ? { desaId: "" } : {}) });
+    let region = k === "kecamatanId" ? { desaId: "" } : {};
+    if (k === "institutionId") {
+      // The region follows the institution picked, as it was preselected from the operator's own.
+      const inst = me.scope.find((i) => i.id === v) || {};
+      region = { kecamatanId: inst.kecamatan ? inst.kecamatan.id : "", desaId: inst.desa ? inst.desa.id : "" };
+    }
+    setF({ ...f, [k]: v, ...region });
     if (errors.some((x) => x.field === k)) setErrors(errors.filter((x) => x.field !== k));
   };
   const kec = ref.kecamatanList.find((k) => k.id === f.kecamatanId);
@@ -114,7 +129,8 @@ function AchievementForm({ id }) {
     for (const [k, m] of need) if (!String(f[k]).trim()) missing.push({ field: k, message: m });
     if (f.date && f.date > today()) missing.push({ field: "date", message: "Tanggal prestasi tidak boleh di masa depan." });
     if (missing.length) { setErrors(missing); return; }
-    const input = { ...f, rankLabel: f.rankLabel || null, location: f.location || null,
+    const { institutionId, ...fields } = f;
+    const input = { ...fields, rankLabel: f.rankLabel || null, location: f.location || null,
       description: f.description || null, kecamatanId: f.kecamatanId || null, desaId: f.desaId || null };
     setBusy(true);
     try {
@@ -123,7 +139,7 @@ function AchievementForm({ id }) {
         payload = (await gql(`mutation($id: ID!, $input: AchievementUpdateInput!) { updateAchievement(id: $id, input: $input) {
           achievement { id } errors { field code message } } }`, { id, input })).updateAchievement;
       } else {
-        input.institutionId = me.me.institution.id;
+        input.institutionId = institutionId || me.me.institution.id;
         payload = (await gql(`mutation($input: AchievementInput!) { createAchievement(input: $input) {
           achievement { id } errors { field code message } } }`, { input })).createAchievement;
       }
@@ -135,6 +151,10 @@ function AchievementForm({ id }) {
   return html`<${ErrorSummary} errors=${errors} />
     <${PageTitle} caption=${id ? "Langkah 1 dari 3" : "Langkah 1 dari 3 · prestasi baru"}>${id ? "Ubah data prestasi" : "Data prestasi"}<//>
     <form onSubmit=${save} novalidate class="form">
+      ${!id && me.scope.length > 1 && html`<${Select} id="institutionId" label="Instansi pemilik prestasi"
+        hint=${"Instansi Anda atau instansi di bawahnya." + (me.more ? " Hanya 100 instansi pertama yang dapat dipilih di sini." : "")}
+        value=${f.institutionId} onChange=${set("institutionId")} options=${me.scope.map((i) => [i.id, i.name])}
+        error=${errorFor(errors, "institutionId")} />`}
       <${TextInput} id="title" label="Nama prestasi" hint="Contoh: Juara 1 Lomba Desa Tertib Administrasi"
         value=${f.title} onInput=${set("title")} error=${err("title")} />
       <${TextInput} id="eventName" label="Nama lomba atau program penghargaan" value=${f.eventName}
@@ -153,7 +173,7 @@ function AchievementForm({ id }) {
         error=${err("date")} width="10" />
       <${TextInput} id="location" label="Tempat (tidak wajib)" value=${f.location} onInput=${set("location")}
         error=${err("location")} />
-      <${Select} id="kecamatanId" label="Kecamatan" hint="Sudah diisi dari instansi Anda; ubah bila perlu."
+      <${Select} id="kecamatanId" label="Kecamatan" hint=${me.scope.length > 1 ? "Sudah diisi dari instansi yang dipilih; ubah bila perlu." : "Sudah diisi dari instansi Anda; ubah bila perlu."}
         value=${f.kecamatanId} onChange=${set("kecamatanId")} empty="Tingkat kabupaten (tanpa kecamatan)"
         options=${ref.kecamatanList.map((k) => [k.id, k.name])} error=${err("kecamatanId")} />
       ${kec && html`<${Select} id="desaId" label="Desa atau kelurahan" value=${f.desaId} onChange=${set("desaId")}
@@ -269,9 +289,10 @@ export function PersonForm({ institutionId, onCreated, submitLabel = "Daftarkan 
 
 function PersonsStep({ id, me }) {
   const [data, error, reload] = useAchievement(id);
-  const instId = me.institution && me.institution.id;
-  const [registry, , reloadRegistry] = useQuery(() => gql(`query($inst: ID) { persons(filter: {institutionId: $inst}, first: 100) {
-    edges { node { id name } } } }`, { inst: instId }));
+  // The persons of the institution the achievement belongs to (the operator's own or one below it).
+  const instId = data && data.node ? data.node.institution.id : null;
+  const [registry, , reloadRegistry] = useQuery(() => instId ? gql(`query($inst: ID) { persons(filter: {institutionId: $inst}, first: 100) {
+    edges { node { id name } } } }`, { inst: instId }) : Promise.resolve(null), [instId]);
   const [pick, setPick] = useState("");
   const [errors, setErrors] = useState([]);
   if (!data) return html`<${PageTitle}>Orang yang berprestasi<//><${Loading} error=${error} />`;
@@ -292,7 +313,7 @@ function PersonsStep({ id, me }) {
       <span>${p.name}</span>
       <button class="button button--secondary button--small" type="button"
         onClick=${() => setPersons(current.filter((x) => x !== p.id))}>Hapus<span class="visually-hidden"> ${p.name}</span></button></li>`)}</ul>`}
-    <h2>Pilih dari daftar orang instansi</h2>
+    <h2>Pilih dari daftar orang ${a.institution.id !== (me.institution && me.institution.id) ? a.institution.name : "instansi"}</h2>
     ${choices.length ? html`<div class="inline-form">
       <${Select} id="pick" label="Orang" value=${pick} onChange=${setPick} empty="Pilih orang"
         options=${choices.map((p) => [p.id, p.name])} />

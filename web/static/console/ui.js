@@ -243,3 +243,45 @@ export function problems(errOrList) {
 }
 
 export const navigate = (path) => { window.location.hash = "#" + path; };
+
+/** A list read a page at a time: `fetchPage(after)` answers a connection (edges, pageInfo, totalCount).
+ * [{ items, total, hasMore, busy, error, extra }, loadMore, reload]; `extra` is the first answer itself. */
+export function usePages(fetchPage, deps = []) {
+  const [state, setState] = useState({ items: null, total: 0, cursor: null, hasMore: false, busy: false,
+    error: null, extra: null });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    fetchPage(null).then(([conn, extra]) => live && setState({ items: conn.edges.map((e) => e.node),
+      total: conn.totalCount, cursor: conn.pageInfo.endCursor, hasMore: conn.pageInfo.hasNextPage, busy: false,
+      error: null, extra }),
+    (error) => live && setState((s) => ({ ...s, items: null, error })));
+    return () => { live = false; };
+  }, [...deps, tick]);
+  async function loadMore() {
+    setState((s) => ({ ...s, busy: true, error: null }));
+    try {
+      const [conn] = await fetchPage(state.cursor);
+      setState((s) => ({ ...s, items: [...s.items, ...conn.edges.map((e) => e.node)], total: conn.totalCount,
+        cursor: conn.pageInfo.endCursor, hasMore: conn.pageInfo.hasNextPage, busy: false }));
+    } catch (error) { setState((s) => ({ ...s, busy: false, error })); }
+  }
+  return [state, loadMore, () => setTick((t) => t + 1)];
+}
+
+/** "Menampilkan N dari M" and the button for the next page; the count takes the focus when the last page
+ * is in (the button is gone then), so a keyboard user is not left on nothing. */
+export function MoreButton({ pages, onMore, noun }) {
+  const status = useRef(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (asked.current && !pages.busy && !pages.hasMore && status.current) status.current.focus();
+  }, [pages.busy, pages.hasMore]);
+  if (!pages.items) return null;
+  return html`<div class="more">
+    <p class="meta" role="status" tabindex="-1" ref=${status}>Menampilkan ${pages.items.length} dari ${pages.total} ${noun}.</p>
+    ${pages.error && html`<${Notice} kind="error">${pages.error.message}<//>`}
+    ${pages.hasMore && html`<button class="button button--secondary" type="button" aria-disabled=${pages.busy ? "true" : undefined}
+      onClick=${() => { if (pages.busy) return; asked.current = true; onMore(); }}>${pages.busy ? "Memuat…" : "Muat lebih banyak"}</button>`}
+  </div>`;
+}

@@ -1,8 +1,8 @@
 // The verifier's screens: the queue of submitted entries (oldest first), one entry beside its evidence.
 import { useState } from "../vendor/preact/hooks.module.js";
 import {
-  ErrorSummary, Loading, Notice, PageTitle, Select, Tag, TextInput, errorFor, formatBytes, formatDate, gql,
-  html, label, LEVELS, navigate, problems, RANKS, useQuery,
+  ErrorSummary, Loading, MoreButton, Notice, PageTitle, Select, Tag, TextInput, errorFor, formatBytes, formatDate, gql,
+  html, label, LEVELS, navigate, problems, RANKS, usePages, useQuery,
 } from "./ui.js";
 
 export const NAV = [["/", "Antrian verifikasi"]];
@@ -14,20 +14,24 @@ export function route(path) {
   return () => html`<${Queue} />`;
 }
 
+const PAGE = 100;
+
 function Queue() {
-  const [data, error] = useQuery(() => gql(`{ achievements(filter: {status: SUBMITTED},
-    orderBy: {field: CREATED_AT, direction: ASC}, first: 100) { totalCount edges { node {
-      id title date submittedAt level institution { name } possibleDuplicates { reason } } } } }`));
-  if (!data) return html`<${PageTitle}>Antrian verifikasi<//><${Loading} error=${error} />`;
-  const items = data.achievements.edges.map((e) => e.node)
-    .sort((a, b) => (a.submittedAt || "").localeCompare(b.submittedAt || ""));
+  // Oldest entries first, a page at a time: the server's order, so a further page only adds to the end.
+  const [pages, more] = usePages(async (after) => [(await gql(`query($after: String) { achievements(filter: {status: SUBMITTED},
+    orderBy: {field: CREATED_AT, direction: ASC}, first: ${PAGE}, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+      edges { node { id title date submittedAt level institution { name } possibleDuplicates { reason } } } } }`,
+    { after })).achievements]);
+  if (!pages.items) return html`<${PageTitle}>Antrian verifikasi<//><${Loading} error=${pages.error} />`;
+  const items = pages.items;
   return html`<${PageTitle}>Antrian verifikasi<//>
-    <p>${data.achievements.totalCount} prestasi menunggu, yang paling lama diajukan di atas.</p>
+    <p>${pages.total} prestasi menunggu, yang paling lama dicatat di atas.</p>
     ${items.length === 0 ? html`<p>Tidak ada yang menunggu verifikasi.</p>` : html`<ol class="list">
       ${items.map((a) => html`<li class="list-item"><a href=${"#/prestasi/" + enc(a.id)}>${a.title}</a>
         <span class="meta">${a.institution.name} · ${label(LEVELS, a.level)} · diajukan ${formatDate(a.submittedAt)}</span>
         ${a.possibleDuplicates.length > 0 && html`<strong class="tag tag--rejected">Mungkin duplikat</strong>`}</li>`)}
-    </ol>`}`;
+    </ol>`}
+    ${pages.total > PAGE && html`<${MoreButton} pages=${pages} onMore=${more} noun="prestasi" />`}`;
 }
 
 const FIELDS = [["Nama prestasi", (a) => a.title], ["Lomba", (a) => a.eventName], ["Penyelenggara", (a) => a.organizer],

@@ -17,7 +17,7 @@ import pytest
 
 from service.enums import AchievementLevel, AchievementRank, InstitutionKind
 from service.press import render, story
-from service.press.history import Past, Subject, context_sentences
+from service.press.history import Past, Subject, context_sentences, kecamatan_before
 from service.press.render import AchievementFacts, PersonFacts, render_draft
 
 FIXTURES = json.loads((Path(__file__).parent / "golden" / "press" / "fixtures.json").read_text(encoding="utf-8"))
@@ -241,22 +241,22 @@ def test_context_ranks_a_first_time_over_counts_and_names_only_with_consent():
     current = dataclasses.replace(current, date=render.dt.date(2026, 12, 1))
     history = [_past(i) for i in range(1, 4)]
     subject = Subject(current, "SMP Negeri 1 Bobotsari", "Bobotsari", None)
-    sentences = context_sentences(subject, history + [current], history + [current], [])
+    sentences = context_sentences(subject, history + [current], kecamatan_before(current, history + [current]), [])
     assert sentences[0].startswith("Untuk pertama kalinya, prestasi tingkat nasional dari Kecamatan Bobotsari")
     assert sentences[1] == "Ini menjadi prestasi tertinggi SMPN 1 Bobotsari yang tercatat sejauh ini."
-    assert context_sentences(subject, history + [current], history + [current], []) == sentences  # deterministic
+    assert context_sentences(subject, history + [current], kecamatan_before(current, history + [current]), []) == sentences  # deterministic
     person = Subject(dataclasses.replace(current, level=AchievementLevel.KABUPATEN), "SMP Negeri 1 Bobotsari",
                      "Bobotsari", "Gita Ayu Lestari")
-    said = context_sentences(person, history, history, history[:1])
+    said = context_sentences(person, history, kecamatan_before(person.current, history), history[:1])
     assert any(s.startswith("Sebelumnya, Gita juga meraih Juara 1 Lomba A") for s in said)
     anonymous = Subject(person.current, "SMP Negeri 1 Bobotsari", "Bobotsari", None)
-    assert not any("Sebelumnya" in s for s in context_sentences(anonymous, history, history, history[:1]))
+    assert not any("Sebelumnya" in s for s in context_sentences(anonymous, history, kecamatan_before(anonymous.current, history), history[:1]))
 
 
 def test_context_streak_and_count():
     current = dataclasses.replace(_past(60, event="Lomba A"), date=render.dt.date(2026, 12, 1))
     history = [_past(1, year=2024), _past(2, year=2025), _past(3, year=2026, event="Lomba C")]
-    sentences = context_sentences(Subject(current, "SMP Negeri 1 Bobotsari", None, None), history, [], [])
+    sentences = context_sentences(Subject(current, "SMP Negeri 1 Bobotsari", None, None), history, None, [])
     assert sentences == ("Dengan raihan ini, SMPN 1 Bobotsari berprestasi di ajang yang sama tiga tahun berturut-turut.",
                          "Ini merupakan prestasi tingkat kabupaten kedua SMPN 1 Bobotsari sepanjang 2026.")
 
@@ -268,3 +268,39 @@ def test_context_sentences_reach_the_draft():
         draft = render_draft(facts, f"penghargaan/{variant}", "LPU")
         assert "prestasi tertinggi SMPN 1 Bobotsari" in draft.body
         assert "tercatat dalam aplikasi Purbalingga Juara" not in draft.body  # context replaces boilerplate
+
+
+async def test_the_kecamatan_history_counted_by_the_database_equals_the_rows(db):
+    """The drafting transaction asks the database for the kecamatan's history before an achievement (counts on
+    an index); the answer equals the summary of the kecamatan's verified rows, for every achievement, at
+    every level, on both sides of a year and of a same-day tie."""
+    import random
+
+    from tortoise import connections
+
+    from service.enums import AchievementStatus
+    from service.models import Achievement
+    from service.press import history
+    from tests.factories import make_achievement, make_institution
+
+    rng = random.Random(7)
+    schools = [await make_institution(), await make_institution(), await make_institution(kecamatan_code="33.03.01")]
+    days = [render.dt.date(2025, 12, 31), render.dt.date(2026, 1, 1), render.dt.date(2026, 3, 9),
+            render.dt.date(2026, 3, 9), render.dt.date(2024, 6, 1)]
+    for _ in range(40):
+        await make_achievement(rng.choice(schools), level=rng.choice(list(AchievementLevel)), date=rng.choice(days),
+                               status=rng.choice([AchievementStatus.VERIFIED, AchievementStatus.VERIFIED,
+                                                  AchievementStatus.SUBMITTED]))
+    rows = [history._past(r) for r in await Achievement.all().values(*history._FIELDS)]
+    verified = {r["id"] for r in await Achievement.filter(status=AchievementStatus.VERIFIED).values("id")}
+    conn = connections.get("default")
+    seen = set()
+    for current in rows:
+        same_kecamatan = [p for p in rows if p.kecamatan_id == current.kecamatan_id and p.id in verified]
+        expected = kecamatan_before(current, same_kecamatan)
+        got = await history._kecamatan_before(current, conn)
+        if current.level_index <= history._NEWSWORTHY_FROM:
+            got = dataclasses.replace(got, at_or_above=expected.at_or_above)  # not asked below the threshold
+        assert got == expected, current
+        seen.add((expected.earlier, expected.at_or_above, expected.same_year >= 2))
+    assert len(seen) >= 3

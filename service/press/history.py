@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from service.db import dialect, sql
 from service.enums import LEVEL_ORDER, AchievementLevel, AchievementRank, AchievementStatus
 from service.press import language as lang
 from service.press.story import first_name, rank_words, short_name
@@ -70,17 +71,35 @@ class Subject:
     person_name: str | None  # only a single person with publication consent
 
 
-def context_sentences(subject: Subject, institution_past: list[Past], kecamatan_past: list[Past],
+@dataclass(frozen=True)
+class KecamatanBefore:
+    """What the context needs of the kecamatan's verified history before an achievement: counts, not rows
+    (a kecamatan holds a twentieth of the registry)."""
+
+    earlier: bool  # any verified achievement of the kecamatan before this one
+    at_or_above: bool  # one of them at this achievement's level or higher
+    same_year: int  # how many of them in this achievement's year
+
+
+def kecamatan_before(current: Past, past: list[Past]) -> KecamatanBefore:
+    """The same summary from a list of verified rows (the current one may be among them)."""
+    before = [p for p in past if p.order < current.order]
+    return KecamatanBefore(earlier=bool(before),
+                           at_or_above=any(p.level_index >= current.level_index for p in before),
+                           same_year=sum(1 for p in before if p.date.year == current.date.year))
+
+
+def context_sentences(subject: Subject, institution_past: list[Past], kecamatan: KecamatanBefore | None,
                       person_past: list[Past]) -> tuple[str, ...]:
     """The best one or two sentences; each list holds verified rows (the current one may be among them)."""
     cur = subject.current
     short = short_name(subject.institution_name)
     before_inst = sorted((p for p in institution_past if p.order < cur.order), key=lambda p: p.order)
-    before_kec = sorted((p for p in kecamatan_past if p.order < cur.order), key=lambda p: p.order)
+    kec = kecamatan or KecamatanBefore(earlier=False, at_or_above=False, same_year=0)
     candidates: list[tuple[int, str]] = []
     year = cur.date.year
-    if (subject.kecamatan_name and before_kec and cur.level_index > _NEWSWORTHY_FROM
-            and all(p.level_index < cur.level_index for p in before_kec)):
+    if (subject.kecamatan_name and kec.earlier and cur.level_index > _NEWSWORTHY_FROM
+            and not kec.at_or_above):
         candidates.append((100, f"Untuk pertama kalinya, prestasi {_LEVEL_SHORT[cur.level]} dari Kecamatan "
                                 f"{subject.kecamatan_name} tercatat dalam aplikasi Purbalingga Juara."))
     if (len(before_inst) >= 2 and cur.level_index >= _NEWSWORTHY_FROM
@@ -105,10 +124,9 @@ def context_sentences(subject: Subject, institution_past: list[Past], kecamatan_
         n = len(same_level_year) + 1
         candidates.append((50, f"Ini merupakan prestasi {_LEVEL_SHORT[cur.level]} {ordinal(n)} {short} "
                                f"sepanjang {year}."))
-    kec_year = [p for p in before_kec if p.date.year == year]
-    if subject.kecamatan_name and len(kec_year) >= 2 and subject.kecamatan_name.lower() not in short.lower():
+    if subject.kecamatan_name and kec.same_year >= 2 and subject.kecamatan_name.lower() not in short.lower():
         candidates.append((40, f"Dengan raihan ini, Kecamatan {subject.kecamatan_name} mengumpulkan "
-                               f"{len(kec_year) + 1} prestasi sepanjang {year}."))
+                               f"{kec.same_year + 1} prestasi sepanjang {year}."))
     candidates.sort(key=lambda c: -c[0])
     return tuple(text for _, text in candidates[:MAX_SENTENCES])
 
@@ -133,18 +151,11 @@ async def history_for(achievements: list[Any], persons: dict[int, list[tuple[int
     if not achievements:
         return {}
     inst_ids = {a.institution_id for a in achievements}
-    kec_ids = {a.kecamatan_id for a in achievements if a.kecamatan_id}
     rows = await Achievement.filter(status=AchievementStatus.VERIFIED).filter(
         institution_id__in=inst_ids).using_db(conn).values(*_FIELDS)
-    kec_rows = await Achievement.filter(status=AchievementStatus.VERIFIED, kecamatan_id__in=kec_ids).using_db(
-        conn).values("id", "institution_id", "kecamatan_id", "level", "date", "event_name", "rank", "rank_label",
-                     "title") if kec_ids else []
     by_inst: dict[int, list[Past]] = defaultdict(list)
     for row in rows:
         by_inst[row["institution_id"]].append(_past(row))
-    by_kec: dict[int, list[Past]] = defaultdict(list)
-    for row in kec_rows:
-        by_kec[row["kecamatan_id"]].append(_past(row))
     consenting = {pid for links in persons.values() for pid, _, consent in links if consent}
     by_person: dict[int, list[Past]] = defaultdict(list)
     if consenting:
@@ -164,7 +175,34 @@ async def history_for(achievements: list[Any], persons: dict[int, list[tuple[int
         institution, kecamatan = names[a.id]
         out[a.id] = context_sentences(
             Subject(current, institution, kecamatan, named[1] if named else None),
-            by_inst.get(a.institution_id, []), by_kec.get(a.kecamatan_id, []) if a.kecamatan_id else [],
+            by_inst.get(a.institution_id, []),
+            await _kecamatan_before(current, conn) if a.kecamatan_id else None,
             by_person.get(named[0], []) if named else [],
         )
     return out
+
+
+_BEFORE = "(date < ? OR (date = ? AND id < ?))"
+
+
+async def _kecamatan_before(current: Past, conn: Any) -> KecamatanBefore:
+    """The kecamatan's verified history before `current`, counted by the database on the index of
+    (status, kecamatan, date): whether there is any, whether any reached this level (asked only when it can
+    make news) and how many fell in the same year."""
+    def day(value: dt.date) -> Any:
+        return value.isoformat() if dialect() == "sqlite" else value
+
+    key = [AchievementStatus.VERIFIED.value, current.kecamatan_id]
+    before = [day(current.date), day(current.date), current.id]
+    checks = [f"EXISTS (SELECT 1 FROM achievement WHERE status = ? AND kecamatan_id = ? AND {_BEFORE})",
+              f"(SELECT COUNT(*) FROM achievement WHERE status = ? AND kecamatan_id = ? AND date >= ? AND {_BEFORE})"]
+    params = [*key, *before, *key, day(dt.date(current.date.year, 1, 1)), *before]
+    if current.level_index > _NEWSWORTHY_FROM:
+        higher = [level.value for level in LEVEL_ORDER[current.level_index:]]
+        checks.append(f"EXISTS (SELECT 1 FROM achievement WHERE status = ? AND kecamatan_id = ? AND level IN "
+                      f"({', '.join('?' for _ in higher)}) AND {_BEFORE})")
+        params += [*key, *higher, *before]
+    _, rows = await conn.execute_query(sql(f"SELECT {', '.join(checks)}"), params)
+    values = tuple(rows[0])
+    return KecamatanBefore(earlier=bool(values[0]), same_year=int(values[1]),
+                           at_or_above=bool(values[2]) if len(values) > 2 else False)

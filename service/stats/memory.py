@@ -60,19 +60,31 @@ def _add(totals: Totals, key: tuple[str, Any], n: int, p: int) -> None:
         cell[1] += p
 
 
-def _year_totals(rows: list[tuple], level: str | None, root: int | None, kec: int | None) -> dict[int, Totals]:
-    """Per year, the breakdowns of the yearly cells that pass the filter."""
+async def _year_totals(status: str, level: str | None, root: int | None, kec: int | None) -> dict[int, Totals]:
+    """Per year, the breakdowns (kecamatan, level, top-level category, total) of the yearly cells that pass
+    the filter. The cells come as plain tuples (no per-row dicts): a new generation, after every verification,
+    reads a few thousand of them. Grouping in SQL instead (four GROUP BYs in one UNION) measured slower on SQLite."""
+    where, params = ["status = ?"], [status]
+    for column, value in (("level", level), ("category_root_id", root), ("kecamatan_id", kec)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    _, rows = await connections.get("default").execute_query(sql(
+        f"SELECT year, level, category_root_id, kecamatan_id, count, points FROM {YEARLY} "
+        f"WHERE {' AND '.join(where)}"), params)
     out: dict[int, Totals] = {}
     for year, lv, rt, kc, n, p in rows:
-        if (level is not None and lv != level) or (root is not None and rt != root) or (kec is not None and kc != kec):
-            continue
         totals = out.get(year)
         if totals is None:
             totals = out[year] = {}
-        _add(totals, ("k", kc), n, p)
-        _add(totals, ("l", lv), n, p)
-        _add(totals, ("c", rt), n, p)
-        _add(totals, ("t", 0), n, p)
+        n, p = int(n), int(p)
+        for key in (("k", int(kc)), ("l", lv), ("c", int(rt)), ("t", 0)):
+            cell = totals.get(key)
+            if cell is None:
+                totals[key] = [n, p]
+            else:
+                cell[0] += n
+                cell[1] += p
     return out
 
 
@@ -137,18 +149,9 @@ class _Generation:
         finally:
             del self._pending[(store, key)]
 
-    async def yearly_rows(self, status: str) -> list[tuple]:
-        async def load() -> list[tuple]:
-            rows = await _query(
-                f"SELECT s.year AS y, s.level AS l, s.category_root_id AS c, s.kecamatan_id AS k, s.count AS n, "
-                f"s.points AS p FROM {YEARLY} s WHERE s.status = ?", [status])
-            return [(int(r["y"]), r["l"], int(r["c"]), int(r["k"]), int(r["n"]), int(r["p"])) for r in rows]
-
-        return await self._get("yearly", status, load)
-
     async def year_totals(self, f: CubeFilter) -> dict[int, Totals]:
         async def make() -> dict[int, Totals]:
-            return _year_totals(await self.yearly_rows(f.status), f.level, f.root, f.kecamatan)
+            return await _year_totals(f.status, f.level, f.root, f.kecamatan)
 
         return await self._get("years", (f.status, f.level, f.root, f.kecamatan), make, _YEAR_LIMIT)
 

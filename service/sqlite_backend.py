@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
+import os
 import sqlite3
+import time
 from typing import TYPE_CHECKING
 
 from tortoise.backends.sqlite.client import (
@@ -65,6 +68,14 @@ class ImmediateTransactionWrapper(_StatementRowCount, SqliteTransactionWrapper):
         return NestedTransactionContext(ImmediateTransactionWrapper(self))
 
     async def begin(self) -> None:
+        await self._parent._writers.acquire()
+        try:
+            await self._begin_immediate()
+        except BaseException:
+            self._parent._writers.release()
+            raise
+
+    async def _begin_immediate(self) -> None:
         await self._connection.commit()
         for attempt in range(1, BEGIN_ATTEMPTS + 1):
             try:
@@ -79,9 +90,83 @@ class ImmediateTransactionWrapper(_StatementRowCount, SqliteTransactionWrapper):
                 await asyncio.sleep(0.05 * attempt)
 
 
+class WriterTurn:
+    """Whose turn it is to write, between the server's processes: an advisory lock on a file beside the
+    database, taken before BEGIN IMMEDIATE and given back when the transaction ends.
+
+    SQLite's own wait for the write lock (busy_timeout) sleeps in steps of up to 100 ms, so a writer of
+    one process often waits far longer than the other's transaction lasts; polling this lock every
+    millisecond on the event loop hands the turn over within about a millisecond. Each process takes
+    it for one transaction at a time (its transactions already queue on one connection). After the busy
+    timeout the transaction goes ahead and SQLite's own wait decides, as without this lock."""
+
+    def __init__(self, database: str, timeout_ms: int) -> None:
+        self.path = None if database in ("", ":memory:") or database.startswith("file::memory:") else (
+            database + "-writer.lock")
+        self.timeout = max(timeout_ms, 0) / 1000
+        self._fd: int | None = None
+        self._held = False
+
+    def _open(self) -> int | None:
+        if self._fd is None and self.path is not None:
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:  # a read-only directory: SQLite's own wait alone
+                self.path = None
+        return self._fd
+
+    async def acquire(self) -> None:
+        fd = self._open()
+        if fd is None:
+            return
+        deadline = time.monotonic() + self.timeout
+        pause = 0.0005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    log.warning("sqlite writer turn not given within the busy timeout; going ahead")
+                    return
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.002)
+            else:
+                self._held = True
+                return
+
+    def release(self) -> None:
+        if self._held and self._fd is not None:
+            self._held = False
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        self.release()
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class _TurnTakingTransaction(SqliteTransactionContext):
+    """Gives the writer turn back however the transaction ends (commit, rollback or a failed BEGIN)."""
+
+    async def __aexit__(self, exc_type, exc_val, exc_tb) -> None:
+        try:
+            await super().__aexit__(exc_type, exc_val, exc_tb)
+        finally:
+            self.connection._parent._writers.release()
+
+
 class ImmediateSqliteClient(_StatementRowCount, SqliteClient):
+    def __init__(self, file_path: str, **kwargs) -> None:
+        super().__init__(file_path, **kwargs)
+        self._writers = WriterTurn(self.filename, int(self.pragmas.get("busy_timeout", 5000) or 0))
+
     def _in_transaction(self):
-        return SqliteTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+        return _TurnTakingTransaction(ImmediateTransactionWrapper(self), self._lock)
+
+    async def close(self) -> None:
+        await super().close()
+        self._writers.close()
 
 
 client_class = ImmediateSqliteClient

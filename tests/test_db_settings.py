@@ -50,3 +50,60 @@ async def test_sqlite_write_transaction_takes_the_lock_at_begin(tmp_path):
             await transaction.rollback()
     finally:
         await client.close()
+
+
+async def test_sqlite_writer_turn_passes_between_holders_and_returns_however_a_transaction_ends(tmp_path):
+    """Two holders of the writer turn on one database file (as two server processes are): the second waits
+    while the first holds it and gets it within milliseconds of its release; a transaction gives the turn
+    back whether it commits, fails or rolls back."""
+    import asyncio
+    import fcntl
+    import os
+    import time
+
+    from tortoise import Tortoise
+    from tortoise.transactions import in_transaction
+
+    from service import sqlite_backend
+
+    database = str(tmp_path / "turn.sqlite3")
+    first, second = sqlite_backend.WriterTurn(database, 5000), sqlite_backend.WriterTurn(database, 5000)
+    await first.acquire()
+    waiting = asyncio.create_task(second.acquire())
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    released = time.monotonic()
+    first.release()
+    await asyncio.wait_for(waiting, 1)
+    assert time.monotonic() - released < 0.05
+    second.close()
+    first.close()
+
+    await Tortoise.init(config={"connections": {"default": {"engine": "service.sqlite_backend",
+                                                            "credentials": {"file_path": database}}},
+                                "apps": {"models": {"models": ["service.models"]}}})
+    try:
+        probe = os.open(database + "-writer.lock", os.O_RDWR)
+
+        def free() -> bool:
+            try:
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            fcntl.flock(probe, fcntl.LOCK_UN)
+            return True
+
+        async with in_transaction() as conn:
+            await conn.execute_query("SELECT 1")
+            assert not free()
+        assert free()
+        try:
+            async with in_transaction() as conn:
+                await conn.execute_query("SELECT 1")
+                raise RuntimeError("leaves the transaction")
+        except RuntimeError:
+            pass
+        assert free()
+        os.close(probe)
+    finally:
+        await Tortoise.close_connections()

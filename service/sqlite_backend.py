@@ -10,6 +10,7 @@ import sqlite3
 import time
 from typing import TYPE_CHECKING
 
+import aiosqlite
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
@@ -157,14 +158,65 @@ class _TurnTakingTransaction(SqliteTransactionContext):
 
 
 class ImmediateSqliteClient(_StatementRowCount, SqliteClient):
+    """One connection for writes and transactions (Tortoise's, behind its lock) and one read-only
+    connection for the SELECTs made outside a transaction.
+
+    Tortoise queues every statement of a process behind the lock a transaction holds until it ends, so
+    without the second connection an anonymous listing waited for a verification's whole transaction.
+    In WAL mode a reader sees the last committed state and never waits for the writer, as a SELECT on
+    another pooled connection does on PostgreSQL."""
+
     def __init__(self, file_path: str, **kwargs) -> None:
         super().__init__(file_path, **kwargs)
         self._writers = WriterTurn(self.filename, int(self.pragmas.get("busy_timeout", 5000) or 0))
+        self._reader: aiosqlite.Connection | None = None
+        self._reader_opening: asyncio.Lock = asyncio.Lock()
+        self._has_reader = self._writers.path is not None  # an in-memory database has one connection only
 
     def _in_transaction(self):
         return _TurnTakingTransaction(ImmediateTransactionWrapper(self), self._lock)
 
+    async def _read_connection(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            async with self._reader_opening:
+                if self._reader is None:
+                    await self.create_connection(with_db=True)  # the file and its WAL exist first
+                    reader = await aiosqlite.connect(self.filename, isolation_level=None)
+                    reader._conn.row_factory = sqlite3.Row
+                    for pragma, value in self.pragmas.items():
+                        if pragma not in ("journal_mode", "journal_size_limit"):
+                            await reader.execute(f"PRAGMA {pragma}={value}")
+                    await reader.execute("PRAGMA query_only = 1")
+                    self._reader = reader
+        return self._reader
+
+    def _reads(self, query: str) -> bool:
+        return self._has_reader and query.lstrip()[:6].upper() == "SELECT"
+
+    @translate_exceptions
+    async def execute_query(self, query: str, values: list | None = None):
+        if not self._reads(query):
+            return await super().execute_query(query, values)
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        reader = await self._read_connection()
+        self.log.debug("%s: %s", query, values)
+        changed, rows = await reader._execute(_run_counted, reader._conn, query, values or [])
+        return (changed if changed > 0 else 0) or len(rows), rows
+
+    @translate_exceptions
+    async def execute_query_dict(self, query: str, values: list | None = None) -> list[dict]:
+        if not self._reads(query):
+            return await super().execute_query_dict(query, values)
+        query = query.replace("\x00", "'||CHAR(0)||'")
+        reader = await self._read_connection()
+        self.log.debug("%s: %s", query, values)
+        _, rows = await reader._execute(_run_counted, reader._conn, query, values or [])
+        return [dict(row) for row in rows]
+
     async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         await super().close()
         self._writers.close()
 

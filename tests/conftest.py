@@ -129,10 +129,11 @@ async def _empty_tables() -> None:
     }
     await Category.exclude(slug__in=default_slugs).filter(parent_id__isnull=False).delete()
     await Category.exclude(slug__in=default_slugs).delete()
+    # A test may change or delete points rows: the defaults are put back, missing rows recreated.
     for level, base in DEFAULT_LEVEL_BASE.items():
-        await PointsLevel.filter(level=level).update(base=base)
+        await PointsLevel.update_or_create(defaults={"base": base}, level=level)
     for rank, factor in DEFAULT_RANK_FACTOR.items():
-        await PointsRank.filter(rank=rank).update(factor=factor)
+        await PointsRank.update_or_create(defaults={"factor": factor}, rank=rank)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from service import db as dbmod
 from service.config import get_settings
 
@@ -105,5 +107,43 @@ async def test_sqlite_writer_turn_passes_between_holders_and_returns_however_a_t
             pass
         assert free()
         os.close(probe)
+    finally:
+        await Tortoise.close_connections()
+
+
+async def test_sqlite_reads_outside_a_transaction_do_not_wait_for_it(tmp_path):
+    """While one task holds a write transaction open, a SELECT of another task is answered at once from the
+    last committed state; after the commit it sees the write; the read connection refuses writes."""
+    import asyncio
+
+    from tortoise import Tortoise, connections
+    from tortoise.transactions import in_transaction
+
+    database = str(tmp_path / "reads.sqlite3")
+    await Tortoise.init(config={"connections": {"default": {"engine": "service.sqlite_backend",
+                                                            "credentials": {"file_path": database}}},
+                                "apps": {"models": {"models": ["service.models"]}}})
+    try:
+        conn = connections.get("default")
+        await conn.execute_script("CREATE TABLE t (x INTEGER)")
+        hold, written = asyncio.Event(), asyncio.Event()
+
+        async def writer():
+            async with in_transaction() as tx:
+                await tx.execute_query("INSERT INTO t (x) VALUES (1)")
+                written.set()
+                await hold.wait()
+
+        task = asyncio.create_task(writer())
+        await written.wait()
+        _, rows = await asyncio.wait_for(conn.execute_query("SELECT COUNT(*) FROM t"), 1)
+        assert rows[0][0] == 0
+        hold.set()
+        await task
+        _, rows = await conn.execute_query("SELECT COUNT(*) FROM t")
+        assert rows[0][0] == 1
+        reader = await conn._read_connection()
+        with pytest.raises(Exception, match="readonly|read-only|attempt to write"):
+            await reader.execute("INSERT INTO t (x) VALUES (2)")
     finally:
         await Tortoise.close_connections()

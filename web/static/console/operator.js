@@ -107,7 +107,8 @@ function AchievementForm({ id }) {
         desaId: inst.desa ? inst.desa.id : "", institutionId: inst.id || "" });
     }
   }, [existing, me]);
-  if (!ref || !f) return html`<${PageTitle}>${id ? "Ubah data prestasi" : "Tambah prestasi"}<//>
+  // The form needs the operator's institutions as well, whichever of the queries answers first.
+  if (!ref || !f || !me) return html`<${PageTitle}>${id ? "Ubah data prestasi" : "Tambah prestasi"}<//>
     <${Loading} error=${refError || existingError} />`;
   const set = (k) => (v) => {
     let region = k === "kecamatanId" ? { desaId: "" } : {};

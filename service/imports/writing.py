@@ -303,18 +303,8 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-async def import_file(
-    actor: Actor,
-    path: Path,
-    file_name: str,
-    institution_id: int | None = None,
-    dry_run: bool = True,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Import a spreadsheet of achievements as DRAFTs of one institution: all rows or none.
-
-    Row problems are returned in the report (nothing written); whole-file problems raise UserInputError."""
-    institution = await _resolve_institution(actor, institution_id)
+async def check_file_kind(path: Path) -> bool:
+    """Whether the file is a workbook (else a CSV); a file too large, empty or of another kind is refused."""
     size, head = await asyncio.to_thread(_inspect, path)
     limit = get_settings().max_upload_bytes
     if size > limit:
@@ -328,6 +318,22 @@ async def import_file(
             "file", UserErrorCode.UNSUPPORTED_TYPE,
             "Berkas harus berupa Excel (.xlsx) atau CSV dari templat impor; .xls lama: simpan ulang sebagai .xlsx.",
         )
+    return is_xlsx
+
+
+async def import_file(
+    actor: Actor,
+    path: Path,
+    file_name: str,
+    institution_id: int | None = None,
+    dry_run: bool = True,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a spreadsheet of achievements as DRAFTs of one institution: all rows or none.
+
+    Row problems are returned in the report (nothing written); whole-file problems raise UserInputError."""
+    institution = await _resolve_institution(actor, institution_id)
+    is_xlsx = await check_file_kind(path)
     sha = await asyncio.to_thread(_hash_file, path)
     report = ImportReport(file_name=(clean(file_name) or "impor")[:255], sha256=sha, dry_run=dry_run,
                           institution_id=institution.id)

@@ -174,7 +174,7 @@ def _n(value: int) -> str:
 def job_message(job: ImportJob) -> str:
     """Where the job stands, in one sentence for the operator (the reason, when it FAILED)."""
     if job.status == ImportJobStatus.QUEUED:
-        return "Menunggu giliran; impor lain sedang berjalan di server."
+        return "Menunggu giliran di server; impor dimulai sebentar lagi."
     if job.status == ImportJobStatus.CHECKING:
         of = f" dari {_n(job.total_rows)}" if job.total_rows else ""
         return f"Memeriksa baris: {_n(job.processed_rows)}{of} baris sudah diperiksa."

@@ -221,6 +221,9 @@ async def test_progress_reaches_the_row_while_the_job_runs_and_others_wait_queue
     real_import = jobs.import_file
 
     async def paused(actor, path, file_name, institution_id, dry_run, progress):
+        from service import deadlines
+
+        assert deadlines._deadline.get() is None  # not bound by the deadline of the request that started it
         progress("validate", 500, 1000)
         halfway.set()
         await go_on.wait()

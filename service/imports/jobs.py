@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import functools
 import hashlib
@@ -28,6 +29,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from service import deadlines
 from service.clock import now
 from service.config import get_settings
 from service.enums import ImportJobStatus
@@ -274,8 +276,11 @@ async def start_import_job(actor: Actor | None, read: Callable[[int], Any], file
         incoming.replace(path)
     finally:
         incoming.unlink(missing_ok=True)
+    # The job outlives the request: it runs without the request's deadline (service/deadlines.py).
+    context = contextvars.copy_context()
+    context.run(deadlines.start, None)
     task = asyncio.get_running_loop().create_task(_run(job.id, actor, path, institution.id, job.file_name, dry_run),
-                                                  name=f"import-job-{job.id}")
+                                                  name=f"import-job-{job.id}", context=context)
     _jobs.tasks[job.id] = task
     task.add_done_callback(functools.partial(_forget, job.id))
     log.info("import job queued", extra={"job_id": job.id, "dry_run": dry_run, "institution_id": institution.id})

@@ -347,3 +347,52 @@ async def test_two_worker_server_runs_a_job_and_fails_an_orphan_at_start(db, tmp
         server.stop()
     assert await Achievement.filter(institution_id=school.id).count() == 2
     assert not list((tmp_path / "imports").glob("*"))
+
+
+def test_a_workbook_without_its_dimension_still_tells_its_row_count(tmp_path):
+    """openpyxl's write-only mode leaves <dimension> out; the count (for the progress bar) comes from the sheet."""
+    import zipfile
+
+    from bench.import_bench import make_file
+    from service.imports.readers import _xlsx_rows
+
+    sheet = tmp_path / "tanpa-dimensi.xlsx"
+    make_file(sheet, 7, seed=3)
+    with zipfile.ZipFile(sheet) as archive:
+        xml = next(archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/sheet"))
+    assert b"<dimension" not in xml
+    rows, total, close = _xlsx_rows(sheet)
+    try:
+        assert total == 8 and len(list(rows)) == 8  # the header and seven rows
+    finally:
+        close()
+
+
+async def test_health_and_progress_answer_while_the_rows_are_being_written(client, monkeypatch):
+    """The import's transaction is held open at its end: /healthz and importJob still answer at once (on SQLite
+    the import writes on a connection of its own), and the row says every row was checked."""
+    from service.imports import writing
+
+    _, login = await _school()
+    inside, release = asyncio.Event(), asyncio.Event()
+    real_finish = writing._finish
+
+    async def held(*args, **kwargs):
+        inside.set()
+        await release.wait()
+        return await real_finish(*args, **kwargs)
+
+    monkeypatch.setattr(writing, "_finish", held)
+    try:
+        job = (await start(client, login, workbook_bytes([row(), row(**{"Judul Prestasi": "Juara 2 Catur"})])))["job"]
+        await asyncio.wait_for(inside.wait(), 60)
+        health = await asyncio.wait_for(client.get("/healthz"), 10)
+        assert health.status_code == 200
+        seen = await asyncio.wait_for(read_job(client, login, job["id"]), 10)
+        assert seen["status"] in ("CHECKING", "WRITING") and seen["totalRows"] == 2 and seen["processedRows"] == 2
+        assert seen["percent"] >= 50
+        assert await Achievement.all().count() == 0  # nothing is visible before the commit
+    finally:
+        release.set()
+    done = await until(client, login, job["id"])
+    assert done["status"] == "DONE" and done["report"]["createdCount"] == 2

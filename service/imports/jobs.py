@@ -23,6 +23,7 @@ import logging
 import os
 import secrets
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict
@@ -107,7 +108,10 @@ class _Jobs:
     def slots(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
         if self._slots is None or self._slots_loop is not loop:
-            self._slots = asyncio.Semaphore(get_settings().import_jobs)
+            from service.db import dialect
+
+            # SQLite has one writer: a second job's progress would wait for the first one's transaction.
+            self._slots = asyncio.Semaphore(1 if dialect() == "sqlite" else get_settings().import_jobs)
             self._slots_loop = loop
         return self._slots
 
@@ -178,6 +182,9 @@ def job_message(job: ImportJob) -> str:
     if job.status == ImportJobStatus.QUEUED:
         return "Menunggu giliran di server; impor dimulai sebentar lagi."
     if job.status == ImportJobStatus.CHECKING:
+        if not job.dry_run and job.total_rows and job.processed_rows >= job.total_rows:
+            return (f"Semua {_n(job.total_rows)} baris sudah diperiksa; menyimpan ke basis data (belum final sampai "
+                    "selesai).")
         of = f" dari {_n(job.total_rows)}" if job.total_rows else ""
         return f"Memeriksa baris: {_n(job.processed_rows)}{of} baris sudah diperiksa."
     if job.status == ImportJobStatus.WRITING:
@@ -296,12 +303,18 @@ def _forget(job_id: int, _task: asyncio.Task[None]) -> None:
 class _Progress:
     """What the import reports (from the check thread and from the loop), read by the flusher."""
 
-    def __init__(self) -> None:
+    def __init__(self, job_id: int | None = None, db: Any = None, dry_run: bool = False) -> None:
+        self.job_id = job_id
+        self.db = db
+        self.dry_run = dry_run
+        self.sqlite = db is not None and db.capabilities.dialect == "sqlite"
         self.status = ImportJobStatus.CHECKING
         self.processed = 0
         self.total: int | None = None
         self.checked = False  # the whole file has been checked
         self.version = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.loop_thread: int | None = None
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         if phase == "validate":
@@ -309,18 +322,38 @@ class _Progress:
                 self.processed = done
             if total is not None:
                 self.total = total
-            if done == total:
+            if done == total and not self.checked:
                 self.checked = True
+                self.version += 1
+                self._flush_from_thread()
+                return
         elif self.checked:
             # Writing (on PostgreSQL also while the file is still being checked: that counts as checking).
             self.status = ImportJobStatus.WRITING
             self.processed = (self.total or 0) if phase == "duplicates" else done
         self.version += 1
 
+    def _flush_from_thread(self) -> None:
+        """The check is over: the row says so before the write begins (on SQLite the write transaction holds the
+        database's write lock, and the row cannot move again until the import commits)."""
+        if self.job_id is None or self.loop is None or threading.get_ident() == self.loop_thread:
+            return
+        update = _update(self.job_id, self.db, status=self.status, processed_rows=self.processed,
+                         total_rows=self.total, heartbeat_at=now())
+        try:
+            asyncio.run_coroutine_threadsafe(update, self.loop).result(timeout=30)
+        except Exception as exc:  # noqa: BLE001 - the flusher writes it later
+            log.warning("import job progress not written", extra={"job_id": self.job_id,
+                                                                    "error": type(exc).__name__})
 
-async def _update(job_id: int, **values: Any) -> int:
-    """Change a job that is not finished yet (a late progress write never overwrites DONE or FAILED)."""
-    return await ImportJob.filter(id=job_id, status__in=ACTIVE).update(**values)
+
+async def _update(job_id: int, db: Any, **values: Any) -> int:
+    """Change a job that is not finished yet (a late progress write never overwrites DONE or FAILED).
+
+    `db` is the process's own connection, taken before the import began: never the import's transaction,
+    which a coroutine handed over from the check thread would otherwise inherit (the row must move while the
+    import runs, and stays written whatever becomes of it)."""
+    return await ImportJob.filter(id=job_id, status__in=ACTIVE).using_db(db).update(**values)
 
 
 async def _flush_progress(job_id: int, progress: _Progress) -> None:
@@ -331,8 +364,13 @@ async def _flush_progress(job_id: int, progress: _Progress) -> None:
         version = progress.version
         if version == written and time.monotonic() - last_beat < HEARTBEAT_SECONDS:
             continue
+        if progress.checked and progress.sqlite and not progress.dry_run:
+            # SQLite is writing the rows: the import's transaction holds the database's one write lock, and a
+            # write here would only wait for it (holding this process's connection meanwhile). The row says
+            # "all rows checked; saving" until the import ends.
+            continue
         try:
-            await _update(job_id, status=progress.status, processed_rows=progress.processed,
+            await _update(job_id, progress.db, status=progress.status, processed_rows=progress.processed,
                           total_rows=progress.total, heartbeat_at=now())
         except asyncio.CancelledError:
             raise
@@ -356,8 +394,12 @@ async def _run(job_id: int, actor: Actor, path: Path, institution_id: int, file_
 
 async def _execute(job_id: int, actor: Actor, path: Path, institution_id: int, file_name: str,
                    dry_run: bool) -> None:
-    progress = _Progress()
-    if not await _update(job_id, status=ImportJobStatus.CHECKING, heartbeat_at=now()):
+    from tortoise import connections
+
+    db = connections.get("default")
+    progress = _Progress(job_id, db, dry_run)
+    progress.loop, progress.loop_thread = asyncio.get_running_loop(), threading.get_ident()
+    if not await _update(job_id, db, status=ImportJobStatus.CHECKING, heartbeat_at=now()):
         return  # marked FAILED meanwhile (a start-up elsewhere took it for an orphan)
     flusher = asyncio.ensure_future(_flush_progress(job_id, progress))
     try:
@@ -390,9 +432,11 @@ async def _stop(task: asyncio.Future[Any]) -> None:
 
 
 async def _finish(job_id: int, **values: Any) -> None:
+    from tortoise import connections
+
     stamp = now()
     try:
-        await _update(job_id, finished_at=stamp, heartbeat_at=stamp, **values)
+        await _update(job_id, connections.get("default"), finished_at=stamp, heartbeat_at=stamp, **values)
     except Exception:
         # The row keeps its last progress; the next start-up of a server marks it FAILED.
         log.exception("import job outcome not written", extra={"job_id": job_id})

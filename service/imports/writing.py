@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from service import audit, duplicates
 from service.clock import now
 from service.config import get_settings
-from service.db import dialect, sql
+from service.db import bulk_transaction, dialect, sql
 from service.directory import can_act_for
 from service.enums import (
     AchievementStatus,
@@ -150,7 +149,7 @@ async def _check_and_write(actor: Actor, institution: Institution, path: Path, i
             return
     write_s = 0.0
     try:
-        async with in_transaction() as conn:
+        async with bulk_transaction() as conn:
             try:
                 batch = await ImportBatch.create(
                     sha256=report.sha256, file_name=report.file_name, institution_id=institution.id,

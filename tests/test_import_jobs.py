@@ -237,7 +237,7 @@ async def test_progress_reaches_the_row_while_the_job_runs_and_others_wait_queue
 
     from service.config import override_settings
     settings = get_settings()
-    override_settings(replace(settings, import_jobs=1))
+    override_settings(replace(settings, import_jobs=1, import_jobs_queued=1))
     try:
         first = (await start(client, login, workbook_bytes([row()])))["job"]
         await asyncio.wait_for(halfway.wait(), 60)
@@ -252,6 +252,10 @@ async def test_progress_reaches_the_row_while_the_job_runs_and_others_wait_queue
         assert seen["status"] == "CHECKING" and seen["totalRows"] == 1000 and seen["percent"] == 25
         assert seen["message"] == "Memeriksa baris: 500 dari 1.000 baris sudah diperiksa."
         assert (await read_job(client, login, second["id"]))["status"] == "QUEUED"
+        # One running and one waiting is all this process takes: a third is refused at once.
+        third = await start(client, login, workbook_bytes([row(**{"Judul Prestasi": "Juara 3 Catur"})]), dry_run=True)
+        assert third["job"] is None and [e["code"] for e in third["errors"]] == ["RATE_LIMITED"]
+        assert third["errors"][0]["message"].startswith("Terlalu banyak impor sedang menunggu")
         go_on.set()
         assert (await until(client, login, first["id"]))["status"] == "DONE"
         assert (await until(client, login, second["id"]))["status"] == "DONE"

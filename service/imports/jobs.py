@@ -58,6 +58,7 @@ SHUTDOWN_MESSAGE = "Impor terhenti karena server dihentikan; unggah ulang berkas
 SERVER_ERROR_MESSAGE = ("Impor gagal karena kesalahan di server; tidak ada data yang disimpan. Coba lagi, "
                         "atau hubungi administrator bila terulang.")
 QUEUE_FULL_MESSAGE = "Terlalu banyak impor sedang menunggu di server; coba lagi beberapa menit lagi."
+CLOSING_MESSAGE = "Server sedang dihentikan; unggah berkasnya lagi sebentar lagi."
 IN_PROGRESS_MESSAGE = "Berkas yang sama sedang diimpor; tunggu hingga impor itu selesai."
 
 
@@ -262,7 +263,7 @@ async def start_import_job(actor: Actor | None, read: Callable[[int], Any], file
     institution = await _resolve_institution(actor, institution_id)
     settings = get_settings()
     if _jobs.closing:
-        raise UserInputError.one(None, UserErrorCode.RATE_LIMITED, QUEUE_FULL_MESSAGE)
+        raise UserInputError.one(None, UserErrorCode.RATE_LIMITED, CLOSING_MESSAGE)
     if len(_jobs.tasks) >= settings.import_jobs + settings.import_jobs_queued:
         raise UserInputError.one(None, UserErrorCode.RATE_LIMITED, QUEUE_FULL_MESSAGE)
     settings.import_dir.mkdir(parents=True, exist_ok=True)
@@ -280,7 +281,11 @@ async def start_import_job(actor: Actor | None, read: Callable[[int], Any], file
             sha256=sha, dry_run=dry_run, status=ImportJobStatus.QUEUED, runner=runner_id(), heartbeat_at=stamp,
         )
         path = upload_path(job.id)
-        incoming.replace(path)
+        try:
+            incoming.replace(path)
+        except OSError:
+            await _finish(job.id, status=ImportJobStatus.FAILED, error=SERVER_ERROR_MESSAGE)
+            raise
     finally:
         incoming.unlink(missing_ok=True)
     # The job outlives the request: it runs without the request's deadline (service/deadlines.py).

@@ -400,3 +400,38 @@ async def test_health_and_progress_answer_while_the_rows_are_being_written(clien
         release.set()
     done = await until(client, login, job["id"])
     assert done["status"] == "DONE" and done["report"]["createdCount"] == 2
+
+
+async def test_a_server_killed_during_a_job_leaves_nothing_and_the_next_start_fails_the_job(db, tmp_path):
+    """SIGKILL while the job runs: no DRAFT is kept (one transaction), and once a server is back the job is
+    FAILED with the message and its stored upload is gone."""
+    from bench.import_bench import make_file
+
+    school, login = await _school()
+    sheet = tmp_path / "besar.xlsx"
+    make_file(sheet, 6000, seed=5)
+    imports_dir = tmp_path / "imports"
+    server = Server(db, env={"JUARA_IMPORT_DIR": str(imports_dir)})
+    await asyncio.to_thread(server.start)
+    try:
+        async with httpx.AsyncClient(timeout=60) as http:
+            started = await start(http, login, sheet.read_bytes(), name=sheet.name, base=server.url)
+            job_id = started["job"]["id"]
+            running = await until(http, login, job_id, statuses=("CHECKING", "WRITING", "DONE", "FAILED"),
+                                  base=server.url)
+    finally:
+        server.kill()
+    assert running["status"] in ("CHECKING", "WRITING"), running  # 6 000 rows take seconds, the poll does not
+    assert list(imports_dir.glob("job-*.upload"))  # left behind by the killed process
+    assert await Achievement.filter(institution_id=school.id).count() == 0
+    again = Server(db, env={"JUARA_IMPORT_DIR": str(imports_dir)})
+    await asyncio.to_thread(again.start)
+    try:
+        async with httpx.AsyncClient(timeout=60) as http:
+            after = await read_job(http, login, job_id, base=again.url)
+    finally:
+        again.stop()
+    assert after["status"] == "FAILED" and after["message"] == jobs.RESTART_MESSAGE
+    assert not list(imports_dir.glob("job-*.upload"))
+    assert await Achievement.filter(institution_id=school.id).count() == 0
+    assert await ImportBatch.all().count() == 0

@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ACHIEVEMENTS ?= 600
 
-.PHONY: security-doc press-golden run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick bench-stats bench-import clean
+.PHONY: security-doc press-golden run test test-sqlite test-postgres lint schema install fuzz load bench bench-quick bench-stats bench-import import-100k clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -66,6 +66,13 @@ IMPORT_ROWS ?= 10000
 bench-import: $(VENV)/.installed-test
 	/usr/bin/time -v $(BIN)/python bench/import_bench.py --rows $(IMPORT_ROWS) 2>&1 | grep -v '^{' | \
 		grep -E '^(database|rows|file|import|cpu|peak|max RSS|duplicate|phases)|Maximum resident|Elapsed'
+
+## 100 000 rows imported over HTTP as a job: `juara serve --workers 2` on a scratch SQLite file, then on a scratch
+## database of the PostgreSQL server IMPORT_PG_URL; rows/s and /healthz latency while it runs. Long; not in `make test`.
+IMPORT_PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+IMPORT_HTTP_ROWS ?= 100000
+import-100k: $(VENV)/.installed-test
+	$(BIN)/python bench/import_http.py --rows $(IMPORT_HTTP_ROWS) --sqlite --postgres $(IMPORT_PG_URL)
 
 ## Every case against its baseline at 10k/100k/1M achievements on SQLite and PostgreSQL (BENCH_POSTGRES_URL,
 ## default the local server): bench/results.json and the tables of docs/benchmarks.md. Long: run it alone.

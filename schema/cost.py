@@ -60,6 +60,7 @@ KNOWN_LENGTHS: dict[tuple[str, str], int] = {
 # Lists bounded by an argument (its default when absent; the most it allows when a variable).
 ARGUMENT_LENGTHS: dict[tuple[str, str], tuple[str, int, int]] = {
     ("Stats", "topInstitutions"): ("limit", 10, 100),
+    ("Query", "myImportJobs"): ("first", 10, 50),
 }
 # Lists of payloads (errors, problems) that only ever hold what the server found: counted as few.
 SMALL_LISTS = {"errors": 10, "problems": 10}

@@ -57,6 +57,12 @@ async def resolve_node(info: strawberry.Info, global_id: str) -> Node | None:
             return None
         quote_request = await QuoteRequest.filter(id=pk).first()
         return QuoteRequestType.from_row(quote_request) if quote_request else None
+    if type_name == "ImportJob":
+        from schema.imports.types import ImportJobType
+        from service.imports import jobs
+
+        job = await jobs.get_job(actor, pk)
+        return ImportJobType.from_row(job) if job else None
     if type_name == "User":
         if actor is None or (not actor.can_manage and actor.user_id != pk):
             return None

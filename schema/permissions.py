@@ -34,6 +34,8 @@ FIELD_CAPABILITY: dict[str, Capability | None] = {
     "Query.auditEvents": MANAGE,
     "Query.pointsTable": EVERYONE,
     "Query.persons": SIGNED_IN,
+    "Query.importJob": CONTRIBUTE,
+    "Query.myImportJobs": CONTRIBUTE,
     # mutations
     "Mutation.login": EVERYONE,
     "Mutation.logout": SIGNED_IN,
@@ -61,6 +63,7 @@ FIELD_CAPABILITY: dict[str, Capability | None] = {
     "Mutation.submitQuote": EVERYONE,
     "Mutation.updatePointsTable": MANAGE,
     "Mutation.importAchievements": CONTRIBUTE,
+    "Mutation.startImportJob": CONTRIBUTE,
     "Mutation.uploadEvidence": CONTRIBUTE,
     "Mutation.removeEvidence": CONTRIBUTE,
 }

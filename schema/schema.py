@@ -18,6 +18,8 @@ from schema.directory.types import CategoryType, InstitutionType, PersonType
 from schema.evidence.mutations import EvidenceMutations
 from schema.execution import DeadlineExecutionContext
 from schema.imports.mutations import ImportMutations
+from schema.imports.queries import ImportQueries
+from schema.imports.types import ImportJobType
 from schema.node_query import NodeQueries
 from schema.press.mutations import PressMutations
 from schema.press.queries import PressQueries
@@ -27,11 +29,12 @@ from schema.regions.types import DesaType, KecamatanType
 from schema.stats.mutations import StatsMutations
 from schema.stats.queries import StatsQueries
 
-QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, DirectoryQueries, AchievementQueries, PressQueries, StatsQueries, AuditQueries]
+QUERY_PARTS: list[type] = [NodeQueries, AccountQueries, RegionQueries, DirectoryQueries, AchievementQueries, PressQueries, StatsQueries, AuditQueries,
+                             ImportQueries]
 MUTATION_PARTS: list[type] = [AccountMutations, DirectoryMutations, AchievementMutations, EvidenceMutations, ImportMutations, StatsMutations, PressMutations]
 NODE_TYPES: list[type] = [
     KecamatanType, DesaType, CategoryType, InstitutionType, PersonType, AchievementType, EvidenceType,
-    PressReleaseType, QuoteRequestType, UserType,
+    PressReleaseType, QuoteRequestType, UserType, ImportJobType,
 ]
 
 

@@ -29,8 +29,10 @@ from tortoise import connections
 
 FULL, PUBLIC = 1, 2
 
-# Tables an anonymous caller never reads; writing them (a login, an audit line) moves neither stamp.
-UNWATCHED_TABLES = {"auth_token", "login_throttle", "audit_event", "tortoise_migrations", "change_stamp"}
+# Tables an anonymous caller never reads; writing them (a login, an audit line, an import's progress) moves
+# neither stamp.
+UNWATCHED_TABLES = {"auth_token", "login_throttle", "audit_event", "tortoise_migrations", "change_stamp",
+                    "import_job"}
 # Written by contributors and staff only for themselves: the full stamp moves, the public one does not.
 PRIVATE_TABLES = {"import_batch", "duplicate_hint", "press_release_revision"}
 # Public only in the rows whose column holds the value (before or after the write).

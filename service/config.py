@@ -54,6 +54,11 @@ class Settings:
     # Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed, comma-separated.
     trusted_proxies: str = ""
     evidence_dir: Path = PROJECT_ROOT / "var" / "evidence"
+    # Uploads of import jobs wait here until their job ends (service/imports/jobs.py).
+    import_dir: Path = PROJECT_ROOT / "var" / "imports"
+    # Import jobs run at once per server process; later ones wait QUEUED, at most import_jobs_queued of them.
+    import_jobs: int = 2
+    import_jobs_queued: int = 20
     max_upload_bytes: int = 10 * 1024 * 1024
     max_request_bytes: int = 12 * 1024 * 1024
     max_query_depth: int = 12
@@ -105,6 +110,9 @@ class Settings:
             login_ip_max_delay_ms=_int("JUARA_LOGIN_IP_MAX_DELAY_MS", base.login_ip_max_delay_ms),
             trusted_proxies=os.environ.get("JUARA_TRUSTED_PROXIES", base.trusted_proxies),
             evidence_dir=Path(os.environ.get("JUARA_EVIDENCE_DIR") or base.evidence_dir),
+            import_dir=Path(os.environ.get("JUARA_IMPORT_DIR") or base.import_dir),
+            import_jobs=max(1, _int("JUARA_IMPORT_JOBS", base.import_jobs)),
+            import_jobs_queued=max(0, _int("JUARA_IMPORT_JOBS_QUEUED", base.import_jobs_queued)),
             max_upload_bytes=_int("JUARA_MAX_UPLOAD_BYTES", base.max_upload_bytes),
             max_request_bytes=_int("JUARA_MAX_REQUEST_BYTES", base.max_request_bytes),
             max_query_depth=_int("JUARA_MAX_QUERY_DEPTH", base.max_query_depth),

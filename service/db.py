@@ -121,6 +121,7 @@ async def init_db(url: str | None = None) -> None:
 
 
 async def close_db() -> None:
+    await _close_bulk_client()
     try:
         # Through Tortoise, not `connections`: that also drops the global fallback context, so a later
         # init in another event loop (`juara serve` after its start-up check) does not refuse to start.
@@ -154,6 +155,35 @@ async def run_migrations(url: str | None = None) -> None:
 
 def dialect() -> str:
     return connections.get("default").capabilities.dialect
+
+
+# SQLite: Tortoise gives a process one connection, shared by every query under a lock, so a long import's
+# transaction held every other query of its process (/healthz, the polls of its own progress) until it
+# committed. The import writes on a second connection instead; the others keep reading (WAL) meanwhile.
+# It is named "default" so that inside the transaction every query of the import goes through it, as before.
+_bulk_client: Any = None
+
+
+def bulk_transaction() -> Any:
+    """The transaction of a long bulk write (an import): on SQLite on a connection of its own."""
+    global _bulk_client
+    default = connections.get("default")
+    filename = getattr(default, "filename", None)
+    if default.capabilities.dialect != "sqlite" or not filename or filename == ":memory:":
+        return in_transaction()
+    if _bulk_client is None or _bulk_client.filename != filename:
+        from service.sqlite_backend import ImmediateSqliteClient
+
+        _bulk_client = ImmediateSqliteClient(connection_name="default",
+                                             **connection_config(f"sqlite://{filename}")["credentials"])
+    return _bulk_client._in_transaction()
+
+
+async def _close_bulk_client() -> None:
+    global _bulk_client
+    client, _bulk_client = _bulk_client, None
+    if client is not None:
+        await client.close()
 
 
 async def ping() -> None:

@@ -125,3 +125,11 @@ DEFAULT_RANK_FACTOR: dict[AchievementRank, int] = {
     AchievementRank.JUARA_HARAPAN_3: 20,
     AchievementRank.FINALIS: 10,
 }
+
+
+class ImportJobStatus(StrEnum):
+    QUEUED = "QUEUED"
+    CHECKING = "CHECKING"
+    WRITING = "WRITING"
+    DONE = "DONE"
+    FAILED = "FAILED"

@@ -20,7 +20,7 @@ REQUIRE_POSTGRES = os.environ.get("JUARA_REQUIRE_POSTGRES") == "1"
 # Tables holding data that tests create, children first.
 MUTABLE_TABLES = [
     "achievement_stat_daily", "achievement_stat_institution", "achievement_stat_yearly",
-    "duplicate_hint", "import_batch",
+    "duplicate_hint", "import_batch", "import_job",
     "achievement_person", "evidence", "quote_request", "press_release_revision", "press_release", "achievement",
     "person",
     "auth_token", "login_throttle", "audit_event", "app_user", "institution",
@@ -93,6 +93,7 @@ async def database_url(tmp_root: Path) -> AsyncIterator[str]:
     override_settings(Settings(
         database_url=url,
         evidence_dir=tmp_root / "evidence",
+        import_dir=tmp_root / "imports",
         nik_key_file=tmp_root / "nik.key",
         login_max_failures=base_settings.login_max_failures,
     ))
@@ -139,6 +140,9 @@ async def _empty_tables() -> None:
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[str]:
     """The test database, holding reference data only."""
+    from service.imports import jobs
+
+    await jobs.wait_idle()  # no import job of an earlier test still writing
     await _empty_tables()
     yield database_url
 

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from service import accounts, db
 from service.config import Settings, get_settings
+from service.imports import jobs as import_jobs
 from service.logs import configure_logging
 from web import access, console, dashboard, exports, files, press, quote_page, session
 from web.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
@@ -53,9 +54,12 @@ def create_app(manage_database: bool = True) -> Starlette:
         if manage_database:
             await db.init_db()
             await accounts.ensure_bootstrap_admin()
+            # Jobs a stopped server left unfinished are FAILED with a message (their process is gone).
+            await import_jobs.recover_orphaned_jobs()
             log.info("ready", extra={"database": db.dialect()})
         yield
         if manage_database:
+            await import_jobs.shutdown()
             await db.close_db()
 
     graphql_app = JuaraGraphQL(

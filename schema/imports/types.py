@@ -10,8 +10,15 @@ import strawberry
 from schema.achievements.types import AchievementType
 from schema.errors import UserError, UserErrorCode
 from schema.ids import encode_id
+from schema.node import Node
+from service.enums import ImportJobStatus
 from service.imports import ImportReport, RowProblem
-from service.models import ImportBatch
+from service.models import ImportBatch, ImportJob
+
+# strawberry.enum registers the GraphQL enum on the domain enum and returns that same class.
+ImportJobStatusEnum = ImportJobStatus
+strawberry.enum(ImportJobStatusEnum, name="ImportJobStatus",
+                description="QUEUED → CHECKING → WRITING (imports only) → DONE, or FAILED with a message.")
 
 
 @strawberry.enum
@@ -116,3 +123,40 @@ def row_errors(report: ImportReport) -> list[UserError]:
             message=f"Dan {report.problem_count - len(report.problems)} masalah lain; perbaiki yang di atas lalu periksa ulang.",
         ))
     return out
+
+
+@strawberry.type(name="ImportJob", description="An import checked and written in the background (startImportJob); "
+                 "poll it until DONE (the report) or FAILED (the message). Seen by its owner and administrators.")
+class ImportJobType(Node):
+    id: strawberry.ID
+    file_name: str
+    dry_run: bool
+    status: ImportJobStatusEnum
+    processed_rows: int = strawberry.field(description="Rows checked (CHECKING) or written (WRITING) so far.")
+    total_rows: int | None = strawberry.field(description="Rows of the file, once known (a CSV: after the check).")
+    percent: int | None = strawberry.field(description="0–100; null while the number of rows is not known.")
+    message: str = strawberry.field(description="Where the job stands, or why it FAILED, in Bahasa Indonesia.")
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    _row: strawberry.Private[ImportJob]
+
+    @classmethod
+    def from_row(cls, row: ImportJob) -> ImportJobType:
+        from service.imports import jobs
+
+        return cls(
+            id=strawberry.ID(encode_id("ImportJob", row.id)), file_name=row.file_name, dry_run=row.dry_run,
+            status=row.status, processed_rows=row.processed_rows, total_rows=row.total_rows,
+            percent=jobs.job_percent(row), message=jobs.job_message(row), created_at=row.created_at,
+            finished_at=row.finished_at, _row=row,
+        )
+
+    @strawberry.field(description="The report once DONE (rows with problems: committed false, nothing written).")
+    async def report(self) -> ImportReportType | None:
+        from service.imports import jobs
+
+        report = jobs.job_report(self._row)
+        if report is None:
+            return None
+        batch = await ImportBatch.filter(id=report.batch_id).first() if report.batch_id else None
+        return ImportReportType.from_report(report, batch)

@@ -328,6 +328,9 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, tuple[Any, ...]]], int |
         sheet = workbook.get_sheet_by_name(name)
         start = sheet.start
         raw_rows = sheet.iter_rows()
+        if dimension is None and sheet.end:
+            # A writer that leaves <dimension> out (openpyxl's write-only mode): the loaded sheet's last row.
+            dimension = sheet.end[0] + 1
     except Exception:
         workbook.close()
         return _xlsx_rows_streamed(path)

@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from service import audit, duplicates
 from service.clock import now
 from service.config import get_settings
-from service.db import dialect, sql
+from service.db import bulk_transaction, dialect, sql
 from service.directory import can_act_for
 from service.enums import (
     AchievementStatus,
@@ -150,7 +149,7 @@ async def _check_and_write(actor: Actor, institution: Institution, path: Path, i
             return
     write_s = 0.0
     try:
-        async with in_transaction() as conn:
+        async with bulk_transaction() as conn:
             try:
                 batch = await ImportBatch.create(
                     sha256=report.sha256, file_name=report.file_name, institution_id=institution.id,
@@ -303,18 +302,8 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-async def import_file(
-    actor: Actor,
-    path: Path,
-    file_name: str,
-    institution_id: int | None = None,
-    dry_run: bool = True,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Import a spreadsheet of achievements as DRAFTs of one institution: all rows or none.
-
-    Row problems are returned in the report (nothing written); whole-file problems raise UserInputError."""
-    institution = await _resolve_institution(actor, institution_id)
+async def check_file_kind(path: Path) -> bool:
+    """Whether the file is a workbook (else a CSV); a file too large, empty or of another kind is refused."""
     size, head = await asyncio.to_thread(_inspect, path)
     limit = get_settings().max_upload_bytes
     if size > limit:
@@ -328,6 +317,22 @@ async def import_file(
             "file", UserErrorCode.UNSUPPORTED_TYPE,
             "Berkas harus berupa Excel (.xlsx) atau CSV dari templat impor; .xls lama: simpan ulang sebagai .xlsx.",
         )
+    return is_xlsx
+
+
+async def import_file(
+    actor: Actor,
+    path: Path,
+    file_name: str,
+    institution_id: int | None = None,
+    dry_run: bool = True,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a spreadsheet of achievements as DRAFTs of one institution: all rows or none.
+
+    Row problems are returned in the report (nothing written); whole-file problems raise UserInputError."""
+    institution = await _resolve_institution(actor, institution_id)
+    is_xlsx = await check_file_kind(path)
     sha = await asyncio.to_thread(_hash_file, path)
     report = ImportReport(file_name=(clean(file_name) or "impor")[:255], sha256=sha, dry_run=dry_run,
                           institution_id=institution.id)

@@ -10,7 +10,7 @@ from service.models.achievements import (
     PointsRank,
 )
 from service.models.audit import AuditEvent
-from service.models.imports import DuplicateHint, ImportBatch
+from service.models.imports import DuplicateHint, ImportBatch, ImportJob
 from service.models.institutions import Institution, Person
 from service.models.press import PressRelease, PressReleaseRevision, QuoteRequest
 from service.models.regions import Desa, Kecamatan
@@ -29,6 +29,7 @@ __all__ = [
     "DuplicateHint",
     "Evidence",
     "ImportBatch",
+    "ImportJob",
     "Institution",
     "Kecamatan",
     "LoginThrottle",

@@ -1,10 +1,12 @@
 """Spreadsheet imports (one row per imported file) and the duplicate hints found between achievements."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
+
+from service.enums import ImportJobStatus
 
 if TYPE_CHECKING:
     from service.models.accounts import User
@@ -52,3 +54,36 @@ class DuplicateHint(Model):
         table = "duplicate_hint"
         unique_together = (("achievement", "original", "reason"),)
         indexes = (Index(fields=("original_id",)),)
+
+
+# A spreadsheet import run in the background: its progress while it runs, its report once DONE.
+class ImportJob(Model):
+    id = fields.IntField(primary_key=True)
+    owner: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+        "models.User", related_name="import_jobs", on_delete=fields.CASCADE
+    )
+    owner_id: int
+    institution: fields.ForeignKeyRelation["Institution"] = fields.ForeignKeyField(
+        "models.Institution", related_name="import_jobs", on_delete=fields.CASCADE
+    )
+    institution_id: int
+    file_name = fields.CharField(max_length=255)
+    sha256 = fields.CharField(max_length=64)
+    dry_run = fields.BooleanField(default=True)
+    status = fields.CharEnumField(ImportJobStatus, max_length=12, default=ImportJobStatus.QUEUED)
+    processed_rows = fields.IntField(default=0)
+    total_rows = fields.IntField(null=True)
+    # The ImportReport (service/imports/jobs.py report_to_json) once DONE.
+    report: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
+    error = fields.TextField(null=True)
+    # "host:pid:token" of the process that runs (or queued) the job; a job whose process is gone is FAILED.
+    runner = fields.CharField(max_length=120)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    finished_at = fields.DatetimeField(null=True)
+    heartbeat_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "import_job"
+        ordering = ["-id"]
+        indexes = (Index(fields=("owner_id", "created_at")), Index(fields=("status",)))

@@ -73,7 +73,7 @@ async def console_server(database_url: str, evidence_dir: Path) -> AsyncIterator
     """The app under uvicorn on a free localhost port, on the test database, storing evidence in a temp dir."""
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "JUARA_ADMIN_USERNAME": "", "JUARA_LOG_LEVEL": "warning",
-           "JUARA_EVIDENCE_DIR": str(evidence_dir)}
+           "JUARA_EVIDENCE_DIR": str(evidence_dir), "JUARA_IMPORT_DIR": str(evidence_dir.parent / "imports")}
     proc = subprocess.Popen(  # noqa: ASYNC220 - started once, polled below
         [sys.executable, "-m", "uvicorn", "web.app:app", "--host", "127.0.0.1", "--port", str(port),
          "--log-level", "warning"],

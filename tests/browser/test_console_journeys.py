@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 
@@ -256,6 +257,72 @@ async def test_administrator_creates_an_operator_who_then_signs_in(db, tmp_path)
             await admin.get_by_role("button", name="Masuk").click()
             await admin.get_by_role("heading", name="Prestasi instansi").wait_for()
             assert "Pemerintah Desa Kedungbenda" in await admin.locator(".nav-user").text_content()
+            assert watch.errors == []
+            assert watch.foreign(base) == []
+        finally:
+            await browser.close()
+
+
+async def test_operator_imports_a_spreadsheet_as_a_job_with_a_progress_bar(db, tmp_path):
+    """The import screen starts a job, shows a <progress> bar with text while it runs (polling importJob), then
+    the report; the import writes the rows as DRAFTs."""
+    require_browser()
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+    from playwright.async_api import async_playwright
+
+    from bench.import_bench import make_file
+
+    school = await make_institution("SMP Negeri 1 Bobotsari", kind=InstitutionKind.SEKOLAH, kecamatan_code="33.03.09")
+    await make_user(Role.CONTRIBUTOR, school, username="operator.smp")
+    rows = 4000
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    sheet = tmp_path / "prestasi-semester-1.xlsx"
+    make_file(sheet, rows, seed=11)
+    watch = Watch()
+    async with console_server(db, tmp_path / "evidence") as base, async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            operator = await (await browser.new_context(viewport=DESKTOP)).new_page()
+            watch.attach(operator)
+            await login(operator, base, "operator.smp")
+            await operator.get_by_role("link", name="Impor spreadsheet").first.click()
+            await operator.get_by_role("heading", name="Impor spreadsheet").wait_for()
+            await operator.get_by_label("Berkas spreadsheet").set_input_files(str(sheet))
+            await operator.get_by_role("button", name="Periksa berkas").click()
+
+            # While the job runs: a live region holding the bar, a sentence saying how far it is, and the buttons
+            # disabled (read in one go inside the page, at the first moment the bar shows: no race with the job).
+            seen = await (await operator.wait_for_function("""() => {
+                const bar = document.querySelector('.import-progress[aria-live="polite"] progress');
+                if (!bar) return null;
+                const button = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === 'Periksa berkas');
+                return {text: document.querySelector('#import-progress-text').textContent, disabled: button.disabled};
+            }""")).json_value()
+            assert "prestasi-semester-1.xlsx" in seen["text"] or "Mengunggah" in seen["text"], seen
+            assert seen["disabled"], seen
+
+            await operator.get_by_role("heading", name="Hasil pemeriksaan").wait_for(timeout=120_000)
+            report = await operator.locator(".report").text_content()
+            assert f"{rows} baris, {rows} benar" in report, report
+            assert await Achievement.filter(institution_id=school.id).count() == 0
+            await no_serious_violations(operator, "import report")
+
+            await operator.get_by_role("button", name=f"Impor {rows} baris").click()
+            bar = operator.locator(".import-progress progress")
+            with contextlib.suppress(PlaywrightTimeout):  # for the picture only
+                await bar.wait_for(timeout=10_000)
+            with contextlib.suppress(PlaywrightTimeout):  # the pictures show the bar part-way through
+                await operator.get_by_text(re.compile("baris sudah (diperiksa|ditulis)")).wait_for(timeout=10_000)
+            await operator.screenshot(path=str(SCREENS / "operator-import-progress-desktop.png"), full_page=True)
+            await operator.set_viewport_size(PHONE)
+            await operator.screenshot(path=str(SCREENS / "operator-import-progress-phone.png"), full_page=True)
+            await operator.set_viewport_size(DESKTOP)
+            await operator.get_by_role("heading", name="Impor selesai").wait_for(timeout=180_000)
+            assert f"{rows} prestasi disimpan sebagai draf" in await operator.locator(".report").text_content()
+            assert await bar.count() == 0
+            await no_serious_violations(operator, "import done")
+            await shoot(operator, "operator-import-done")
+            assert await Achievement.filter(institution_id=school.id, status="DRAFT").count() == rows
             assert watch.errors == []
             assert watch.foreign(base) == []
         finally:

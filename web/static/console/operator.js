@@ -424,25 +424,52 @@ function Registry({ me }) {
     <${PersonForm} institutionId=${instId} onCreated=${(p) => { setAdded(p.name); reload(); }} />`;
 }
 
+const JOB = `id status processedRows totalRows percent message dryRun fileName
+  report { dryRun committed totalRows validRows createdCount personsCreated problemCount problems { row column message } }`;
+
+/** The import runs on the server as a job: the upload answers at once, then the job is polled until it is DONE
+ * (its report) or FAILED (its message). The bar shows the upload, then the rows checked and written. */
 function ImportScreen({ me }) {
   const [file, setFile] = useState(null);
   const [report, setReport] = useState(null);
   const [errors, setErrors] = useState([]);
-  const [progress, setProgress] = useState(null);
+  const [upload, setUpload] = useState(null);
+  const [job, setJob] = useState(null);
+  const busy = upload != null || (job && job.status !== "DONE" && job.status !== "FAILED");
+  useEffect(() => {
+    if (!job || job.status === "DONE" || job.status === "FAILED") return undefined;
+    let gone = false;
+    const timer = setTimeout(async () => {
+      try {
+        const d = await gql(`query($id: ID!) { importJob(id: $id) { ${JOB} } }`, { id: job.id });
+        if (gone) return;
+        const j = d.importJob;
+        if (!j) { setJob(null); setErrors([{ field: "importFile", message: "Impor tidak ditemukan lagi; unggah ulang berkasnya." }]); return; }
+        if (j.status === "DONE") setReport(j.report);
+        if (j.status === "FAILED") setErrors([{ field: "importFile", message: j.message }]);
+        setJob(j);
+      } catch (err) {
+        // A poll that fails (a restart, a dropped connection) is tried again; the job goes on on the server.
+        if (!gone) setJob({ ...job, pollFailures: (job.pollFailures || 0) + 1 });
+      }
+    }, job.pollFailures ? 3000 : 700);
+    return () => { gone = true; clearTimeout(timer); };
+  }, [job]);
   async function run(dryRun) {
     if (!file) { setErrors([{ field: "importFile", message: "Pilih berkas spreadsheet yang sudah diisi." }]); return; }
-    setErrors([]); setProgress(0);
+    setErrors([]); setReport(null); setJob(null); setUpload(0);
     try {
-      const d = await gqlUpload(`mutation($input: ImportAchievementsInput!) { importAchievements(input: $input) {
-        report { dryRun committed totalRows validRows createdCount personsCreated problemCount problems { row column message } }
-        errors { field code message } } }`, { input: { file: null, institutionId: me.institution.id, dryRun } },
-      "input.file", file, setProgress);
-      const p = d.importAchievements;
-      setReport(p.report);
+      const d = await gqlUpload(`mutation($input: ImportAchievementsInput!) { startImportJob(input: $input) {
+        job { ${JOB} } errors { field code message } } }`, { input: { file: null, institutionId: me.institution.id, dryRun } },
+      "input.file", file, setUpload);
+      const p = d.startImportJob;
       if (p.errors.length) setErrors(p.errors.map((e) => ({ ...e, field: "importFile" })));
+      setJob(p.job);
     } catch (err) { setErrors(problems(err).map((e) => ({ ...e, field: "importFile" }))); }
-    setProgress(null);
+    setUpload(null);
   }
+  const running = job && job.status !== "DONE" && job.status !== "FAILED";
+  const percent = upload != null ? null : job && job.percent;
   return html`<${ErrorSummary} errors=${errors} />
     <${PageTitle}>Impor spreadsheet<//>
     <ol class="steps">
@@ -452,17 +479,26 @@ function ImportScreen({ me }) {
     </ol>
     <div class="field"><label class="label" for=${fieldId("importFile")}>Berkas spreadsheet</label>
       <input class="file-input" type="file" id=${fieldId("importFile")} accept=".xlsx,.csv"
-        onChange=${(e) => { setFile(e.currentTarget.files[0] || null); setReport(null); }} /></div>
-    <button class="button button--secondary" type="button" onClick=${() => run(true)} disabled=${progress != null}>Periksa berkas</button>
-    ${progress != null && html`<p role="status">${progress < 1 ? "Mengunggah…" : "Memeriksa baris…"}
-      <progress max="1" value=${progress} aria-label="Kemajuan impor"></progress></p>`}
+        onChange=${(e) => { setFile(e.currentTarget.files[0] || null); setReport(null); setJob(null); }} /></div>
+    <button class="button button--secondary" type="button" onClick=${() => run(true)} disabled=${busy}>Periksa berkas</button>
+    <div class="import-progress" role="status" aria-live="polite">
+      ${(upload != null || running) && html`
+        <p id="import-progress-text">${upload != null ? `Mengunggah berkas… ${Math.round(upload * 100)}%`
+          : `${job.fileName || "Berkas"}: ${job.message}`}
+          ${percent != null && html` <strong>${percent}%</strong>`}</p>
+        ${upload != null ? html`<progress max="100" value=${Math.round(upload * 100)} aria-labelledby="import-progress-text"></progress>`
+          : percent != null ? html`<progress max="100" value=${percent} aria-labelledby="import-progress-text"></progress>`
+          : html`<progress aria-labelledby="import-progress-text"></progress>`}
+        ${running && html`<p class="meta">Halaman ini boleh ditinggalkan; impor tetap berjalan di server.
+          ${job.pollFailures ? " Sambungan ke server terputus sebentar; mencoba lagi…" : ""}</p>`}`}
+    </div>
     ${report && html`<section class="report" aria-live="polite">
       <h2>${report.committed ? "Impor selesai" : "Hasil pemeriksaan"}</h2>
       <p>${report.totalRows} baris, ${report.validRows} benar${report.committed ? `, ${report.createdCount} prestasi disimpan sebagai draf, ${report.personsCreated} orang baru` : ""}.</p>
       ${report.problemCount > 0 && html`<${Notice} kind="error"><p>${report.problemCount} masalah; tidak ada yang disimpan. Perbaiki berkas, lalu unggah lagi.</p>
         <ul>${report.problems.map((p) => html`<li>${p.message}</li>`)}</ul><//>`}
       ${!report.committed && report.problemCount === 0 && report.totalRows > 0 && html`<button class="button" type="button"
-        onClick=${() => run(false)} disabled=${progress != null}>Impor ${report.totalRows} baris</button>`}
+        onClick=${() => run(false)} disabled=${busy}>Impor ${report.totalRows} baris</button>`}
       ${report.committed && html`<p><a href="#/">Lihat draf prestasi</a></p>`}
     </section>`}`;
 }

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     requests. Without them each lookup read the whole table. The kecamatan index gains the date, for the press
     context's count of a kecamatan's earlier achievements."""
 
-    dependencies = [('models', '0009_change_stamps')]
+    dependencies = [('models', '0010_import_jobs')]
 
     initial = False
 

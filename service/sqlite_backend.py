@@ -69,11 +69,13 @@ class ImmediateTransactionWrapper(_StatementRowCount, SqliteTransactionWrapper):
         return NestedTransactionContext(ImmediateTransactionWrapper(self))
 
     async def begin(self) -> None:
-        await self._parent._writers.acquire()
+        # The parent is always an ImmediateSqliteClient (its _in_transaction makes this wrapper).
+        writers: WriterTurn = self._parent._writers  # type: ignore[attr-defined]
+        await writers.acquire()
         try:
             await self._begin_immediate()
         except BaseException:
-            self._parent._writers.release()
+            writers.release()
             raise
 
     async def _begin_immediate(self) -> None:

@@ -16,6 +16,7 @@ from tests.browser.helpers import (
     CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
+    SCREENS,
     Watch,
     assert_no_sideways_scroll,
     axe_violations,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 
 import pytest
@@ -63,9 +64,6 @@ async def test_sqlite_writer_turn_passes_between_holders_and_returns_however_a_t
     import os
     import time
 
-    from tortoise import Tortoise
-    from tortoise.transactions import in_transaction
-
     from service import sqlite_backend
 
     database = str(tmp_path / "turn.sqlite3")
@@ -81,11 +79,8 @@ async def test_sqlite_writer_turn_passes_between_holders_and_returns_however_a_t
     second.close()
     first.close()
 
-    await Tortoise.init(config={"connections": {"default": {"engine": "service.sqlite_backend",
-                                                            "credentials": {"file_path": database}}},
-                                "apps": {"models": {"models": ["service.models"]}}})
-    try:
-        probe = os.open(database + "-writer.lock", os.O_RDWR)
+    async with _own_sqlite(database) as client:
+        probe = os.open(database + "-writer.lock", os.O_RDWR | os.O_CREAT)
 
         def free() -> bool:
             try:
@@ -95,20 +90,18 @@ async def test_sqlite_writer_turn_passes_between_holders_and_returns_however_a_t
             fcntl.flock(probe, fcntl.LOCK_UN)
             return True
 
-        async with in_transaction() as conn:
+        async with client._in_transaction() as conn:
             await conn.execute_query("SELECT 1")
             assert not free()
         assert free()
         try:
-            async with in_transaction() as conn:
+            async with client._in_transaction() as conn:
                 await conn.execute_query("SELECT 1")
                 raise RuntimeError("leaves the transaction")
         except RuntimeError:
             pass
         assert free()
         os.close(probe)
-    finally:
-        await Tortoise.close_connections()
 
 
 async def test_sqlite_reads_outside_a_transaction_do_not_wait_for_it(tmp_path):
@@ -116,20 +109,13 @@ async def test_sqlite_reads_outside_a_transaction_do_not_wait_for_it(tmp_path):
     last committed state; after the commit it sees the write; the read connection refuses writes."""
     import asyncio
 
-    from tortoise import Tortoise, connections
-    from tortoise.transactions import in_transaction
-
     database = str(tmp_path / "reads.sqlite3")
-    await Tortoise.init(config={"connections": {"default": {"engine": "service.sqlite_backend",
-                                                            "credentials": {"file_path": database}}},
-                                "apps": {"models": {"models": ["service.models"]}}})
-    try:
-        conn = connections.get("default")
+    async with _own_sqlite(database) as conn:
         await conn.execute_script("CREATE TABLE t (x INTEGER)")
         hold, written = asyncio.Event(), asyncio.Event()
 
         async def writer():
-            async with in_transaction() as tx:
+            async with conn._in_transaction() as tx:
                 await tx.execute_query("INSERT INTO t (x) VALUES (1)")
                 written.set()
                 await hold.wait()
@@ -145,5 +131,19 @@ async def test_sqlite_reads_outside_a_transaction_do_not_wait_for_it(tmp_path):
         reader = await conn._read_connection()
         with pytest.raises(Exception, match="readonly|read-only|attempt to write"):
             await reader.execute("INSERT INTO t (x) VALUES (2)")
-    finally:
-        await Tortoise.close_connections()
+
+
+@contextlib.asynccontextmanager
+async def _own_sqlite(database: str):
+    """A SQLite database of the project's engine in a Tortoise context of its own (the test database's
+    context is left as it was)."""
+    from tortoise.context import TortoiseContext
+
+    async with TortoiseContext() as ctx:
+        await ctx.init(config={"connections": {"default": {"engine": "service.sqlite_backend", "credentials": {
+            "file_path": database, "journal_mode": "WAL", "busy_timeout": 5000}}},
+            "apps": {"models": {"models": ["service.models"]}}})
+        try:
+            yield ctx.connections.get("default")
+        finally:
+            await ctx.connections.close_all()

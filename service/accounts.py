@@ -75,22 +75,28 @@ async def issue_token(user: User, connection=None) -> str:
     return token
 
 
+_AUTHENTICATE_SQL = (
+    "SELECT t.id, u.id, u.username, u.role, u.institution_id, i.path FROM auth_token t "
+    "JOIN app_user u ON u.id = t.user_id LEFT JOIN institution i ON i.id = u.institution_id "
+    "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND t.expires_at > ? AND u.is_active = ?"
+)
+
+
 async def authenticate(token: str | None) -> Actor | None:
-    """The actor behind a bearer token, or None when it is unknown, expired, revoked or its user inactive."""
+    """The actor behind a bearer token, or None when it is unknown, expired, revoked or its user inactive.
+
+    Asked on every authenticated request: one statement reading the six values an actor holds, rather than
+    three ORM objects."""
     if not token:
         return None
-    row = (
-        await AuthToken.filter(
-            token_hash=hash_token(token), revoked_at__isnull=True, expires_at__gt=now(), user__is_active=True
-        )
-        .select_related("user", "user__institution")
-        .first()
-    )
-    if row is None:
+    expires = AuthToken._meta.fields_map["expires_at"]
+    _, rows = await connections.get("default").execute_query(
+        sql(_AUTHENTICATE_SQL), [hash_token(token), expires.to_db_value(now(), AuthToken), True])
+    if not rows:
         return None
-    user = row.user
-    path = user.institution.path if user.institution is not None else None
-    return actor_for(user, path, row.id)
+    token_id, user_id, username, role, institution_id, path = tuple(rows[0])
+    return Actor(user_id=user_id, username=username, role=Role(role), institution_id=institution_id,
+                 institution_path=path, token_id=token_id)
 
 
 # --- login throttling, counted in the database so every worker sees the same numbers ----------

@@ -236,3 +236,29 @@ async def test_client_address_comes_from_trusted_proxies_only(db):
     keys = set(await LoginThrottle.filter(key__startswith="ip:").values_list("key", flat=True))
     assert keys == {"ip:198.51.100.20", "ip:203.0.113.9"}
 
+
+
+async def test_a_token_stops_working_when_it_expires_is_revoked_or_its_user_is_deactivated(db):
+    """authenticate() gives the token's actor (role, institution and its path) and nothing for a token that
+    expired a second ago, was revoked, belongs to a deactivated user, or is unknown."""
+    import datetime as dt
+
+    from service import accounts
+    from service.models import AuthToken, User
+    from tests.factories import make_institution, make_user
+
+    school = await make_institution()
+    login = await make_user(Role.CONTRIBUTOR, school)
+    actor = await accounts.authenticate(login.token)
+    assert (actor.role, actor.institution_id, actor.institution_path) == (Role.CONTRIBUTOR, school.id, school.path)
+    assert await accounts.authenticate("not-a-token") is None
+    token = await AuthToken.get(token_hash=accounts.hash_token(login.token))
+    await AuthToken.filter(id=token.id).update(expires_at=accounts.now() - dt.timedelta(seconds=1))
+    assert await accounts.authenticate(login.token) is None
+    await AuthToken.filter(id=token.id).update(expires_at=accounts.now() + dt.timedelta(hours=1))
+    assert (await accounts.authenticate(login.token)).token_id == token.id
+    await User.filter(id=actor.user_id).update(is_active=False)
+    assert await accounts.authenticate(login.token) is None
+    await User.filter(id=actor.user_id).update(is_active=True)
+    await AuthToken.filter(id=token.id).update(revoked_at=accounts.now())
+    assert await accounts.authenticate(login.token) is None

@@ -328,9 +328,10 @@ class SqlCounter:
         from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
         from tortoise.backends.sqlite.client import SqliteClient
 
-        from service.sqlite_backend import _StatementRowCount
+        from service.sqlite_backend import ImmediateSqliteClient, _StatementRowCount
 
-        classes: list[type] = [SqliteClient, AsyncpgDBClient, TransactionWrapper, _StatementRowCount]
+        classes: list[type] = [SqliteClient, AsyncpgDBClient, TransactionWrapper, _StatementRowCount,
+                               ImmediateSqliteClient]
         with contextlib.suppress(ImportError):
             from tortoise.backends.sqlite.client import SqliteTransactionWrapper
 

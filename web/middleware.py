@@ -153,8 +153,14 @@ class GuardMiddleware:
             await send(message)
 
         # The timeout cancels the request's task at its next await; the deadline stops the loops that never
-        # await (service/deadlines.py), so that a 504 leaves nothing of the request running.
+        # await and every resolver not yet started (service/deadlines.py, schema/execution.py), so that a 504
+        # leaves nothing of the request running. The timer marks the deadline passed even when no check ran.
         token = deadlines.start(self.timeout_seconds)
+        deadline = deadlines.current()
+        timer = None
+        if deadline is not None:
+            loop = asyncio.get_running_loop()
+            timer = loop.call_at(loop.time() + self.timeout_seconds, deadlines.expire, deadline)
         try:
             async with asyncio.timeout(self.timeout_seconds if self.timeout_seconds > 0 else None):
                 await self.app(scope, receive, tracking_send)
@@ -170,6 +176,8 @@ class GuardMiddleware:
                 await send_json_error(send, 500, error_body(MASKED_MESSAGE, "INTERNAL_SERVER_ERROR", request_id),
                                       request_id)
         finally:
+            if timer is not None:
+                timer.cancel()
             deadlines.reset(token)
 
 

@@ -251,11 +251,14 @@ class _Sink:
     def __init__(self) -> None:
         self.parts: list[bytes] = []
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes, /) -> int:
         self.parts.append(bytes(data))
         return len(data)
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def take(self) -> bytes:
@@ -271,7 +274,7 @@ class _XlsxStream:
         self.sink = _Sink()
         # A batch still being written in the pool when the request ends is finished before the archive closes.
         self.lock = threading.Lock()
-        self.zip = zipfile.ZipFile(self.sink, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        self.zip = zipfile.ZipFile(self.sink, mode="w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
         for name, xml in _XLSX_PARTS.items():
             self.zip.writestr(name, _XML_DECL + xml)
         self.sheet = self.zip.open("xl/worksheets/sheet1.xml", "w", force_zip64=True)

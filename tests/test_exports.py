@@ -183,3 +183,16 @@ async def test_a_client_leaving_mid_export_leaves_no_temporary_file(client, db):
     except OSError:
         pass
     assert set(glob.glob(pattern)) - before == set()
+
+
+async def test_xlsx_export_keeps_markup_characters_and_leaves_out_what_xml_cannot_hold(client, db):
+    school = await make_institution("SMA Negeri 1 Purbalingga")
+    await make_achievement(school, title=" Juara 1 <Lomba> & \"Tari\"\x01\x0b ")
+    admin = await make_user(Role.ADMIN)
+    resp = await client.get("/exports/achievements.xlsx", headers=admin.headers)
+    assert resp.status_code == 200
+    wb = load_workbook(io.BytesIO(resp.content))
+    sheet = wb["Prestasi"]
+    assert sheet["A1"].value == "No" and sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    assert sheet["B2"].value == " Juara 1 <Lomba> & \"Tari\" "
+    assert sheet["J2"].is_date and sheet["A2"].value == 1

@@ -549,3 +549,12 @@ async def test_a_missing_points_row_keeps_counts_on_every_path(gql, client, worl
 
 async def _no_generation(status: str = "VERIFIED"):
     return None
+
+
+async def test_a_month_breakdown_of_an_impossible_year_is_a_clear_error(gql, db):
+    # The year column is a SMALLINT on PostgreSQL: 32768 was a database error (the schema fuzzer found it).
+    for year in (32768, 1):
+        bad = await gql("query($y: Int!) { stats { byMonth(year: $y) { key } } }", {"y": year},
+                        expect_errors=True)
+        assert bad["errors"][0]["extensions"]["code"] == "INVALID"
+        assert "Tahun tidak masuk akal" in bad["errors"][0]["message"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
-from typing import IO, Any
+from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -15,7 +15,7 @@ from service import stats
 from service.achievements import AchievementFilter
 from service.enums import AchievementLevel, AchievementRank, AchievementStatus, AchieverKind
 from service.errors import DomainError, Forbidden, UserInputError
-from service.exports import csv_chunks, stats_workbook, xlsx_file
+from service.exports import csv_chunks, stats_workbook, xlsx_chunks
 from web.auth import request_actor
 
 log = logging.getLogger("juara.exports")
@@ -90,27 +90,21 @@ def stats_filter(params: dict[str, str]) -> stats.StatsFilter:
     )
 
 
-def _file_chunks(fh: IO[bytes], chunk: int = 256 * 1024) -> Iterable[bytes]:
-    # The file has no name on disk any more; closing it (here, or when the generator is collected after a
-    # disconnect) frees its space.
-    with fh:
-        while data := fh.read(chunk):
-            yield data
+class _ClosingStreamingResponse(StreamingResponse):
+    """Closes its generator however the response ended: a client that leaves mid-download leaves a generator
+    suspended at a `yield`, whose clean-up (an XLSX archive still open) would otherwise wait for the collector."""
 
-
-class _TemporaryFileResponse(StreamingResponse):
-    """Streams an open nameless file and closes it once the response is over, however it ended: a client that
-    leaves before the first chunk leaves a generator that never ran, and so never closed the file."""
-
-    def __init__(self, fh: IO[bytes], **kwargs: Any) -> None:
-        self._fh = fh
-        super().__init__(_file_chunks(fh), **kwargs)
+    def __init__(self, chunks: AsyncIterator[bytes], **kwargs: Any) -> None:
+        self._chunks = chunks
+        super().__init__(chunks, **kwargs)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         try:
             await super().__call__(scope, receive, send)
         finally:
-            self._fh.close()
+            aclose = getattr(self._chunks, "aclose", None)
+            if aclose is not None:
+                await aclose()
 
 
 # --- HTTP -------------------------------------------------------------------------------------------
@@ -152,11 +146,9 @@ async def achievements_xlsx(request: Request) -> Response:
         flt = achievement_filter(dict(request.query_params))
     except DomainError as exc:
         return _refusal(exc)
-    fh = await xlsx_file(actor, flt)
     log.info("achievements exported", extra={"format": "xlsx", "actor": actor.username if actor else None})
-    return _TemporaryFileResponse(
-        fh,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return _ClosingStreamingResponse(
+        xlsx_chunks(actor, flt), media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{_file_name("prestasi", "xlsx")}"'},
     )
 

@@ -20,6 +20,9 @@ MASKED_MESSAGE = "Terjadi kesalahan pada server. Silakan coba lagi; bila berulan
 TOO_LARGE_MESSAGE = "Permintaan terlalu besar (maksimal {limit} bait)."
 TIMEOUT_MESSAGE = "Permintaan memakan waktu terlalu lama dan dihentikan. Silakan coba lagi."
 
+# How long after its deadline a request that does not stop by itself is cancelled.
+HARD_STOP_GRACE_SECONDS = 0.25
+
 # A client-chosen request id is echoed only when it is short and harmless in a log line or a header.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -152,11 +155,20 @@ class GuardMiddleware:
                 started = True
             await send(message)
 
-        # The timeout cancels the request's task at its next await; the deadline stops the loops that never
-        # await (service/deadlines.py), so that a 504 leaves nothing of the request running.
+        # At the deadline the timer marks it passed: the loops that never await and every resolver not yet
+        # started stop at their next check (service/deadlines.py, schema/execution.py), closing what they had
+        # not begun. Work waiting on something else (a query, a file) is cancelled at its await a moment later:
+        # cancelling at once would also drop the resolvers not yet started, unawaited.
         token = deadlines.start(self.timeout_seconds)
+        deadline = deadlines.current()
+        timer = None
+        hard_stop = None
+        if deadline is not None:
+            loop = asyncio.get_running_loop()
+            timer = loop.call_at(loop.time() + self.timeout_seconds, deadlines.expire, deadline)
+            hard_stop = self.timeout_seconds + min(HARD_STOP_GRACE_SECONDS, self.timeout_seconds)
         try:
-            async with asyncio.timeout(self.timeout_seconds if self.timeout_seconds > 0 else None):
+            async with asyncio.timeout(hard_stop):
                 await self.app(scope, receive, tracking_send)
         except (TimeoutError, deadlines.DeadlineExceeded):
             log.error("request timed out", extra={"request_id": request_id, "path": scope.get("path"),
@@ -170,6 +182,8 @@ class GuardMiddleware:
                 await send_json_error(send, 500, error_body(MASKED_MESSAGE, "INTERNAL_SERVER_ERROR", request_id),
                                       request_id)
         finally:
+            if timer is not None:
+                timer.cancel()
             deadlines.reset(token)
 
 

@@ -111,6 +111,13 @@ class Scope:
         return " AND ".join(self.clauses)
 
 
+def _check_year(year: int) -> None:
+    if not 1900 <= year <= 2200:
+        problems = Problems()
+        problems.add("year", UserErrorCode.INVALID, "Tahun tidak masuk akal; tulis tahun empat angka, misalnya 2025.")
+        problems.raise_if_any()
+
+
 async def build_scope(actor: Actor | None, flt: StatsFilter | None) -> Scope:
     f = flt or StatsFilter()
     status = effective_status(actor, f.status)
@@ -120,10 +127,7 @@ async def build_scope(actor: Actor | None, flt: StatsFilter | None) -> Scope:
     root: int | None = None
     in_cube = True
     if f.year is not None:
-        if not 1900 <= f.year <= 2200:
-            problems = Problems()
-            problems.add("year", UserErrorCode.INVALID, "Tahun tidak masuk akal; tulis tahun empat angka, misalnya 2025.")
-            problems.raise_if_any()
+        _check_year(f.year)
         clauses.append("s.year = ?")
         params.append(f.year)
     if f.date_from is not None:
@@ -280,6 +284,7 @@ async def by_year(scope: Scope) -> list[Bucket]:
 
 async def by_month(scope: Scope, year: int) -> list[Bucket]:
     """The twelve months of one year, zeros included."""
+    _check_year(year)  # the year column is a SMALLINT on PostgreSQL: a year past it was a database error
     counts = await _grouped(Scope(scope.clauses + ["s.year = ?"], scope.params + [year], False), "month")
     return [
         Bucket(f"{year}-{m:02d}", f"{MONTH_LABEL[m - 1]} {year}", *counts.get(m, (0, 0))) for m in range(1, 13)

@@ -55,7 +55,7 @@ async def test_sqlite_write_transaction_takes_the_lock_at_begin(tmp_path):
         await client.close()
 
 
-async def test_sqlite_writer_turn_passes_between_holders_and_returns_however_a_transaction_ends(tmp_path):
+async def test_sqlite_writer_turn_passes_between_holders_and_returns_however_a_transaction_ends(db, tmp_path):
     """Two holders of the writer turn on one database file (as two server processes are): the second waits
     while the first holds it and gets it within milliseconds of its release; a transaction gives the turn
     back whether it commits, fails or rolls back."""
@@ -104,7 +104,7 @@ async def test_sqlite_writer_turn_passes_between_holders_and_returns_however_a_t
         os.close(probe)
 
 
-async def test_sqlite_reads_outside_a_transaction_do_not_wait_for_it(tmp_path):
+async def test_sqlite_reads_outside_a_transaction_do_not_wait_for_it(db, tmp_path):
     """While one task holds a write transaction open, a SELECT of another task is answered at once from the
     last committed state; after the commit it sees the write; the read connection refuses writes."""
     import asyncio
@@ -135,15 +135,14 @@ async def test_sqlite_reads_outside_a_transaction_do_not_wait_for_it(tmp_path):
 
 @contextlib.asynccontextmanager
 async def _own_sqlite(database: str):
-    """A SQLite database of the project's engine in a Tortoise context of its own (the test database's
-    context is left as it was)."""
-    from tortoise.context import TortoiseContext
+    """A client of the project's SQLite engine on a file of its own, beside the test database (whose
+    connections' registry its transactions use)."""
+    from service.sqlite_backend import ImmediateSqliteClient
 
-    async with TortoiseContext() as ctx:
-        await ctx.init(config={"connections": {"default": {"engine": "service.sqlite_backend", "credentials": {
-            "file_path": database, "journal_mode": "WAL", "busy_timeout": 5000}}},
-            "apps": {"models": {"models": ["service.models"]}}})
-        try:
-            yield ctx.connections.get("default")
-        finally:
-            await ctx.connections.close_all()
+    client = ImmediateSqliteClient(file_path=database, connection_name="own-sqlite", journal_mode="WAL",
+                                   busy_timeout=5000)
+    await client.create_connection(with_db=True)
+    try:
+        yield client
+    finally:
+        await client.close()

@@ -8,7 +8,7 @@ import logging
 import os
 import sqlite3
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import aiosqlite
 from tortoise.backends.sqlite.client import (
@@ -70,7 +70,7 @@ class ImmediateTransactionWrapper(_StatementRowCount, SqliteTransactionWrapper):
 
     async def begin(self) -> None:
         # The parent is always an ImmediateSqliteClient (its _in_transaction makes this wrapper).
-        writers: WriterTurn = self._parent._writers  # type: ignore[attr-defined]
+        writers = cast("ImmediateSqliteClient", self._parent)._writers
         await writers.acquire()
         try:
             await self._begin_immediate()

@@ -82,7 +82,8 @@ class Achievement(Model):
         table = "achievement"
         indexes = (
             Index(fields=("status", "date")),
-            Index(fields=("status", "kecamatan_id", "date")),
+            Index(fields=("status", "kecamatan_id")),
+            Index(fields=("kecamatan_id", "status", "date")),
             Index(fields=("status", "level")),
             Index(fields=("status", "rank")),
             Index(fields=("status", "category_root_id")),

@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise import connections
+
 from service.db import dialect, sql
 from service.enums import LEVEL_ORDER, AchievementLevel, AchievementRank, AchievementStatus
 from service.press import language as lang
@@ -187,10 +189,12 @@ _BEFORE = "(date < ? OR (date = ? AND id < ?))"
 
 async def _kecamatan_before(current: Past, conn: Any) -> KecamatanBefore:
     """The kecamatan's verified history before `current`, counted by the database on the index of
-    (status, kecamatan, date): whether there is any, whether any reached this level (asked only when it can
+    (kecamatan, status, date): whether there is any, whether any reached this level (asked only when it can
     make news) and how many fell in the same year."""
     def day(value: dt.date) -> Any:
         return value.isoformat() if dialect() == "sqlite" else value
+
+    conn = conn or connections.get("default")  # outside a transaction, as facts_for may be called
 
     key = [AchievementStatus.VERIFIED.value, current.kecamatan_id]
     before = [day(current.date), day(current.date), current.id]

@@ -146,3 +146,20 @@ async def _own_sqlite(database: str):
         yield client
     finally:
         await client.close()
+
+
+async def test_an_index_added_to_an_analysed_sqlite_database_gets_its_statistics(db, tmp_path):
+    if dbmod.dialect() != "sqlite":
+        assert await dbmod.refresh_sqlite_statistics() == []  # PostgreSQL: nothing to do
+        return
+    async with _own_sqlite(str(tmp_path / "stats.sqlite3")) as conn:
+        await conn.execute_script("CREATE TABLE t (a INTEGER, b INTEGER); CREATE INDEX t_a ON t (a)")
+        await conn.execute_script("WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 500) "
+                                  "INSERT INTO t (a, b) SELECT v, v % 7 FROM n")
+        assert await dbmod.refresh_sqlite_statistics(conn) == []  # never analysed: left to the defaults
+        await conn.execute_script("ANALYZE")
+        await conn.execute_script("CREATE INDEX t_b ON t (b)")  # what a later migration adds
+        assert await dbmod.refresh_sqlite_statistics(conn) == ["t_b"]
+        _, rows = await conn.execute_query("SELECT stat FROM sqlite_stat1 WHERE idx = 't_b'")
+        assert rows and str(tuple(rows[0])[0]).startswith("500 ")
+        assert await dbmod.refresh_sqlite_statistics(conn) == []  # every index has its row now

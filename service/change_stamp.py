@@ -15,6 +15,10 @@ visible exactly when the data it covers is, in every worker and process):
   commit moves; no trigger on the write path, so an import's rows queue no trigger events); SQLite:
   `PRAGMA data_version`, which moves whenever another connection commits.
 
+- the *year stamps* (id YEAR_STAMP_BASE + year) move when a VERIFIED yearly aggregate cell of that year
+  changes, so that after a verification the in-memory public stats reload the cells of its year only
+  (service/stats/memory.py). Row YEAR_STAMPS_INSTALLED says they are maintained.
+
 The conditions are triggers installed by `juara migrate` (idempotent), so every path — the domain actions,
 the bulk seeder, an aggregate rebuild, an SQL console — moves the stamps alike. A table without a rule of
 its own moves the public stamp on every write: a new table is public until said otherwise.
@@ -28,6 +32,9 @@ from typing import Any
 from tortoise import connections
 
 FULL, PUBLIC = 1, 2
+YEAR_STAMPS_INSTALLED = 3
+YEAR_STAMP_BASE = 100_000  # the year stamp of 2026 is row 102026
+_YEARLY = "achievement_stat_yearly"
 
 # Tables an anonymous caller never reads; writing them (a login, an audit line, an import's progress) moves
 # neither stamp.
@@ -91,9 +98,14 @@ async def install_change_stamp(conn: Any, tables: list[str]) -> None:
         await conn.execute_script(statement)
     if conn.capabilities.dialect == "postgres":
         await _install_postgres(conn, tables)
+        await _install_year_stamps_postgres(conn)
     else:
         await _install_sqlite(conn, tables)
-    await conn.execute_script("UPDATE change_stamp SET n = n + 1 WHERE id = 2")
+        await _install_year_stamps_sqlite(conn)
+    # Whatever year stamps exist move too: cells written while their triggers were missing are reloaded.
+    await conn.execute_script(f"UPDATE change_stamp SET n = n + 1 WHERE id = 2 OR id > {YEAR_STAMP_BASE}")
+    await conn.execute_script(f"INSERT INTO change_stamp (id, n) VALUES ({YEAR_STAMPS_INSTALLED}, 1) "
+                              "ON CONFLICT (id) DO NOTHING")
 
 
 async def remove_change_stamp_triggers(conn: Any) -> None:
@@ -180,6 +192,79 @@ async def _install_sqlite(conn: Any, tables: list[str]) -> None:
             script.append(f'CREATE TRIGGER "{name}" AFTER {op} ON "{table}" FOR EACH ROW{when} '
                           "BEGIN UPDATE change_stamp SET n = n + 1 WHERE id = 2; END")
     await conn.execute_script(";\n".join(script) + ";")
+
+
+_YEAR_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION change_stamp_bump_year() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  y int;
+BEGIN
+  FOREACH y IN ARRAY (CASE TG_OP
+      WHEN 'INSERT' THEN ARRAY[NEW.year]
+      WHEN 'DELETE' THEN ARRAY[OLD.year]
+      ELSE ARRAY(SELECT DISTINCT v FROM unnest(ARRAY[
+        CASE WHEN OLD.status = 'VERIFIED' THEN OLD.year END,
+        CASE WHEN NEW.status = 'VERIFIED' THEN NEW.year END]) v WHERE v IS NOT NULL) END) LOOP
+    -- Once per transaction and year, at commit (deferred), as the public stamp.
+    IF current_setting('juara.change_stamp_year_' || y, true) IS DISTINCT FROM txid_current()::text THEN
+      INSERT INTO change_stamp (id, n) VALUES ({YEAR_STAMP_BASE} + y, 1)
+        ON CONFLICT (id) DO UPDATE SET n = change_stamp.n + 1;
+      PERFORM set_config('juara.change_stamp_year_' || y, txid_current()::text, true);
+    END IF;
+  END LOOP;
+  RETURN NULL;
+END $$
+"""
+
+_YEAR_TRUNCATE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION change_stamp_bump_years() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE change_stamp SET n = n + 1 WHERE id > {YEAR_STAMP_BASE};
+  RETURN NULL;
+END $$
+"""
+
+
+async def _install_year_stamps_postgres(conn: Any) -> None:
+    await conn.execute_script(_YEAR_FUNCTION)
+    await conn.execute_script(_YEAR_TRUNCATE_FUNCTION)
+    conditions = _conditions(_YEARLY) or {}
+    script = [f'DROP TRIGGER IF EXISTS change_stamp_year_truncate ON "{_YEARLY}"',
+              f'CREATE TRIGGER change_stamp_year_truncate AFTER TRUNCATE ON "{_YEARLY}" '
+              "FOR EACH STATEMENT EXECUTE FUNCTION change_stamp_bump_years()"]
+    for op in ("INSERT", "UPDATE", "DELETE"):
+        name = f"change_stamp_year_{op.lower()}"
+        script += [f'DROP TRIGGER IF EXISTS {name} ON "{_YEARLY}"',
+                   f'CREATE CONSTRAINT TRIGGER {name} AFTER {op} ON "{_YEARLY}" DEFERRABLE INITIALLY DEFERRED '
+                   f"FOR EACH ROW WHEN ({conditions[op]}) EXECUTE FUNCTION change_stamp_bump_year()"]
+    await conn.execute_script(";".join(script))
+
+
+async def _install_year_stamps_sqlite(conn: Any) -> None:
+    conditions = _conditions(_YEARLY) or {}
+    bump = ("INSERT INTO change_stamp (id, n) SELECT {base} + {row}.year, 1 WHERE {row}.status = 'VERIFIED' "
+            "ON CONFLICT (id) DO UPDATE SET n = n + 1;")
+    rows = {"INSERT": ["NEW"], "UPDATE": ["OLD", "NEW"], "DELETE": ["OLD"]}
+    script = []
+    for op in ("INSERT", "UPDATE", "DELETE"):
+        name = f"change_stamp_year_{op.lower()}_{_YEARLY}"
+        body = " ".join(bump.format(base=YEAR_STAMP_BASE, row=row) for row in rows[op])
+        script += [f'DROP TRIGGER IF EXISTS "{name}"',
+                   f'CREATE TRIGGER "{name}" AFTER {op} ON "{_YEARLY}" FOR EACH ROW WHEN {conditions[op]} '
+                   f"BEGIN {body} END"]
+    await conn.execute_script(";\n".join(script) + ";")
+
+
+async def read_year_stamps(conn: Any = None) -> dict[int, int] | None:
+    """The year stamps of the VERIFIED yearly cells, {year: n}; None where they are not maintained (a
+    database not migrated by this version): then nothing may be concluded from them."""
+    conn = conn or connections.get("default")
+    _, rows = await conn.execute_query(
+        f"SELECT id, n FROM change_stamp WHERE id = {YEAR_STAMPS_INSTALLED} OR id > {YEAR_STAMP_BASE}")
+    stamps = {int(r[0]): int(r[1]) for r in rows}
+    if stamps.pop(YEAR_STAMPS_INSTALLED, None) is None:
+        return None
+    return {key - YEAR_STAMP_BASE: n for key, n in stamps.items()}
 
 
 class ChangeStamp:

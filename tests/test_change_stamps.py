@@ -258,3 +258,59 @@ async def test_links_and_evidence_move_the_public_stamp_only_on_verified_achieve
                                                        url="https://example.org/b.pdf")))[0] is True
     assert (await stamps.moved(lambda: AchievementPerson.filter(achievement_id=verified.id).delete()))[0] is True
     assert (await stamps.moved(lambda: Evidence.filter(achievement_id=verified.id).update(url="https://example.org/c.pdf")))[0] is True
+
+
+async def test_a_verification_reloads_the_public_stats_of_its_year_only(db, monkeypatch):
+    """The year stamps move with the VERIFIED yearly cells of their year, whatever writes them (a
+    verification, a draft leaving them alone, another process's SQL); the in-memory public stats carry the
+    other years' totals over to the next generation and reload the changed years' cells only."""
+    if db.endswith(":memory:"):
+        return
+    import datetime as dt
+
+    from service.change_stamp import read_year_stamps
+    from service.db import execute
+    from service.stats import CUBE, memory
+
+    school = await make_institution()
+    await make_achievement(school, date=dt.date(2024, 3, 5))
+    await make_achievement(school, date=dt.date(2026, 10, 12))
+    contributor = await make_user(Role.CONTRIBUTOR, school)
+    verifier = await make_user(Role.VERIFIER)
+    loads: list[set[int] | None] = []
+    real = memory._year_totals
+
+    async def recorded(*args, years=None):
+        loads.append(years)
+        return await real(*args, years=years)
+
+    monkeypatch.setattr(memory, "_year_totals", recorded)
+    app, _ = _app()
+    stats = "{ stats { total byYear { key count } byKecamatan { count } } }"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        api = Api(client)
+
+        async def by_year() -> dict[str, int]:
+            return {b["key"]: b["count"] for b in (await api(stats))["stats"]["byYear"]}
+
+        CUBE.clear()
+        assert await by_year() == {"2024": 1, "2026": 1}
+        assert loads == [None]  # the first generation reads every year
+        before = await read_year_stamps()
+        assert before is not None
+        aid = (await api(CREATE, {"i": await _draft_input(school)}, contributor))["createAchievement"]["achievement"]["id"]
+        await api(SUBMIT, {"id": aid}, contributor)
+        assert await read_year_stamps() == before  # a draft and a submission are not VERIFIED cells
+        await api(VERIFY, {"id": aid}, verifier)  # dated 2026-09-01
+        after = await read_year_stamps()
+        assert after is not None and after[2026] != before[2026] and after.get(2024) == before.get(2024)
+        assert await by_year() == {"2024": 1, "2026": 2}
+        assert loads == [None, {2026}]
+        # Another process (or an SQL console) changes a 2024 cell: that year is reloaded, and only it.
+        await execute("UPDATE achievement_stat_yearly SET count = count + 5 WHERE year = 2024 AND status = 'VERIFIED'")
+        assert await by_year() == {"2024": 6, "2026": 2}
+        assert loads[-1] == {2024}
+        carried = (await api(stats))["stats"]
+        CUBE.clear()  # a fresh load of every year answers the same (another query text: not the cached answer)
+        assert (await api(stats.replace("total ", "total  ")))["stats"] == carried
+        assert loads[-1] is None

@@ -3,6 +3,7 @@ the named follow-up of each step (service/followups.py)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -420,13 +421,24 @@ def _transition_error(achievement: Achievement, action: str) -> UserInputError:
 
 
 async def _conditional_update(
-    conn: Any, achievement: Achievement, allowed: tuple[AchievementStatus, ...], values: dict[str, Any]
+    conn: Any, achievement: Achievement, allowed: tuple[AchievementStatus, ...], values: dict[str, Any],
+    updated_at: dt.datetime | None = None,
 ) -> bool:
     """UPDATE … WHERE id AND version AND status: a concurrent change makes it touch no row."""
     n = await Achievement.filter(id=achievement.id, version=achievement.version, status__in=allowed).using_db(
         conn
-    ).update(**values, version=F("version") + 1, updated_at=now())
+    ).update(**values, version=F("version") + 1, updated_at=updated_at or now())
     return n == 1
+
+
+def _as_updated(achievement: Achievement, values: dict[str, Any], updated_at: dt.datetime) -> Achievement:
+    """The row as the guarded UPDATE left it (the same values, the next version), without reading it back."""
+    updated = copy.copy(achievement)
+    for name, value in values.items():
+        setattr(updated, name, value)
+    updated.version = achievement.version + 1
+    updated.updated_at = updated_at
+    return updated
 
 
 async def update_achievement(actor: Actor, achievement_id: int, data: AchievementData) -> Achievement:
@@ -551,11 +563,14 @@ async def _transition(
     """One status change: the guarded UPDATE, its audit event and `then`, the step's named follow-up
     (service/followups.py), all in one transaction."""
     before = audit.snapshot(achievement, AUDIT_FIELDS)
+    values = {"status": target, **extra}
+    stamp = now()
     async with in_transaction() as conn:
-        if not await _conditional_update(conn, achievement, allowed, {"status": target, **extra}):
+        if not await _conditional_update(conn, achievement, allowed, values, stamp):
             current = await Achievement.get(id=achievement.id, using_db=conn)
             raise _transition_error(current, verb)
-        updated = await Achievement.get(id=achievement.id, using_db=conn)
+        # The row matched id, version and status, so it is `achievement` with these values: not read back.
+        updated = _as_updated(achievement, values, stamp)
         await audit.record(actor, action, "Achievement", achievement.id,
                            before=before, after=audit.snapshot(updated, AUDIT_FIELDS), connection=conn)
         await then(updated, conn)

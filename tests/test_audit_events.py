@@ -105,3 +105,35 @@ async def test_no_secrets_in_the_trail(gql):
     assert body["data"]["createUser"]["errors"] == []
     trail = await events(gql, admin, {"action": "user.create"})
     assert trail and "kata-sandi-rahasia-1" not in str(trail) and "password" not in str(trail).lower()
+
+
+async def test_each_status_change_returns_and_audits_the_row_as_stored(db):
+    """A step's result and its audit event's `after` are the row as the database holds it afterwards (the
+    step does not read it back: it knows what its guarded UPDATE wrote)."""
+    from service import achievements as service
+    from service.audit import snapshot
+    from service.models import Achievement, AuditEvent
+    from service.security import Actor
+
+    school = await make_institution()
+    contributor = await make_user(Role.CONTRIBUTOR, school)
+    verifier = await make_user(Role.VERIFIER)
+    as_contributor = Actor(user_id=contributor.user.id, username=contributor.user.username, role=Role.CONTRIBUTOR,
+                           institution_id=school.id, institution_path=school.path)
+    as_verifier = Actor(user_id=verifier.user.id, username=verifier.user.username, role=Role.VERIFIER)
+    a = await make_achievement(school, status=AchievementStatus.DRAFT)
+    steps = [
+        (lambda: service.submit_achievement(as_contributor, a.id), "achievement.submit"),
+        (lambda: service.reject_achievement(as_verifier, a.id, "Bukti kurang jelas"), "achievement.reject"),
+        (lambda: service.submit_achievement(as_contributor, a.id), "achievement.submit"),
+        (lambda: service.verify_achievement(as_verifier, a.id), "achievement.verify"),
+        (lambda: service.withdraw_verification(as_verifier, a.id, "Piagam palsu"),
+         "achievement.withdraw_verification"),
+    ]
+    fields = [*service.AUDIT_FIELDS, "submitted_at", "verified_at", "updated_at"]
+    for step, action in steps:
+        returned = await step()
+        stored = await Achievement.get(id=a.id)
+        assert snapshot(returned, fields) == snapshot(stored, fields), action
+        event = await AuditEvent.filter(action=action, target_id=str(a.id)).order_by("-id").first()
+        assert event is not None and event.after == snapshot(stored, service.AUDIT_FIELDS), action

@@ -330,6 +330,12 @@ async def test_aggregates_equal_a_fresh_group_by_through_the_workflow(gql, world
          {"i": {"level": "PROVINSI", "date": "2025-10-10", "kecamatanId": encode_id("Kecamatan",
                                                                                       (await Kecamatan.get(code="33.03.05")).id)}},
          contributor, ids[1]),
+        # Only the rank: the same yearly cell with other points, another daily and institution cell.
+        ("mutation($id: ID!, $i: AchievementUpdateInput!) { updateAchievement(id: $id, input: $i) { errors { code } } }",
+         {"i": {"rank": "JUARA_3"}}, contributor, ids[1]),
+        # Only the title: every cell stays.
+        ("mutation($id: ID!, $i: AchievementUpdateInput!) { updateAchievement(id: $id, input: $i) { errors { code } } }",
+         {"i": {"title": "Juara 3 Lompat Jauh"}}, contributor, ids[1]),
         ("mutation($id: ID!, $r: String!) { withdrawVerification(id: $id, reason: $r) { errors { code } } }",
          {"r": "Piagam ternyata palsu."}, verifier, ids[0]),
     ]

@@ -105,20 +105,30 @@ _INST_COLS = "institution_id, date, year, status, level, rank, category_id, cate
 _INST_KEY = "institution_id, date, status, level, rank, category_id, kecamatan_id"
 
 
-async def _bump(conn: Any, table: str, cols: str, conflict: str, key: tuple, delta: int) -> None:
-    values = [_date_param(v) if isinstance(v, dt.date) else v for v in key]
-    marks = ", ".join("?" for _ in range(len(values) + 1))
-    await conn.execute_query(sql(
-        f"INSERT INTO {table} ({cols}, count) VALUES ({marks}) "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET count = {table}.count + excluded.count"
-    ), values + [delta])
-    if delta < 0:
-        # Empty cells are dropped so that the tables stay as small as the data.
-        names = [c.strip() for c in conflict.split(",")]
-        all_cols = [c.strip() for c in cols.split(",")]
-        where = " AND ".join(f"{c} = ?" for c in names)
-        await conn.execute_query(sql(f"DELETE FROM {table} WHERE {where} AND count <= 0"),
-                                 [values[all_cols.index(c)] for c in names])
+async def _bump(conn: Any, table: str, cols: str, conflict: str, moves: list[tuple[tuple, int]]) -> None:
+    """Add each (key, delta) to its cell in one statement; the cells it empties are dropped, so that the
+    tables stay as small as the data (the statement returns the counts it left, and only an emptied cell
+    costs a DELETE)."""
+    moves = [(key, delta) for key, delta in moves if delta]
+    if not moves:
+        return
+    names = [c.strip() for c in conflict.split(",")]
+    all_cols = [c.strip() for c in cols.split(",")]
+    marks = "(" + ", ".join("?" for _ in range(len(all_cols) + 1)) + ")"
+    params: list[Any] = []
+    for key, delta in moves:
+        params += [_date_param(v) if isinstance(v, dt.date) else v for v in key]
+        params.append(delta)
+    _, rows = await conn.execute_query(sql(
+        f"INSERT INTO {table} ({cols}, count) VALUES {', '.join(marks for _ in moves)} "
+        f"ON CONFLICT ({conflict}) DO UPDATE SET count = {table}.count + excluded.count "
+        f"RETURNING {conflict}, count"
+    ), params)
+    where = " AND ".join(f"{c} = ?" for c in names)
+    for row in rows:
+        if int(row[len(names)]) <= 0:
+            await conn.execute_query(sql(f"DELETE FROM {table} WHERE {where} AND count <= 0"),
+                                     [row[i] for i in range(len(names))])
 
 
 async def achievement_changed(new: Any, old: Any | None, conn: Any = None) -> None:
@@ -128,28 +138,33 @@ async def achievement_changed(new: Any, old: Any | None, conn: Any = None) -> No
     old_keys = _keys(old) if old is not None else None
     if new_keys == old_keys:
         return
+    for i, (table, cols, conflict) in enumerate(((DAILY, _DAILY_COLS, _DAILY_KEY),
+                                                 (BY_INSTITUTION, _INST_COLS, _INST_KEY))):
+        # A cell the achievement stays in is left alone (one statement may not change a row twice).
+        old_key = old_keys[i] if old_keys is not None else None
+        new_key = new_keys[i] if new_keys is not None else None
+        if old_key != new_key:
+            await _bump(conn, table, cols, conflict,
+                        [(k, d) for k, d in ((old_key, -1), (new_key, 1)) if k is not None])
     if old_keys is not None:
-        await _bump(conn, DAILY, _DAILY_COLS, _DAILY_KEY, old_keys[0], -1)
-        await _bump(conn, BY_INSTITUTION, _INST_COLS, _INST_KEY, old_keys[1], -1)
         await _bump_yearly(conn, old_keys[0], -1)
     if new_keys is not None:
-        await _bump(conn, DAILY, _DAILY_COLS, _DAILY_KEY, new_keys[0], 1)
-        await _bump(conn, BY_INSTITUTION, _INST_COLS, _INST_KEY, new_keys[1], 1)
         await _bump_yearly(conn, new_keys[0], 1)
 
 
 async def _bump_yearly(conn: Any, daily_key: tuple, delta: int) -> None:
     """Count and points (with the tables in force) of one achievement into or out of its yearly cell."""
     _, year, _, status, level, rank, _, root, kec, _, _ = daily_key
-    await conn.execute_query(sql(
+    _, rows = await conn.execute_query(sql(
         f"INSERT INTO {YEARLY} (year, status, level, category_root_id, kecamatan_id, count, points) "
         f"SELECT ?, ?, ?, ?, ?, ?, ? * {POINTS_EACH} "
         f"FROM (SELECT 1 AS one) x{points_join('?', '?')} "
         "WHERE x.one = 1 "
         "ON CONFLICT (year, status, level, category_root_id, kecamatan_id) DO UPDATE SET "
-        f"count = {YEARLY}.count + excluded.count, points = {YEARLY}.points + excluded.points"
+        f"count = {YEARLY}.count + excluded.count, points = {YEARLY}.points + excluded.points "
+        "RETURNING count"
     ), [year, status, level, root, kec, delta, delta, level, rank])
-    if delta < 0:
+    if delta < 0 and rows and int(rows[0][0]) <= 0:
         await conn.execute_query(sql(
             f"DELETE FROM {YEARLY} WHERE year = ? AND status = ? AND level = ? AND category_root_id = ? "
             "AND kecamatan_id = ? AND count <= 0"

@@ -106,23 +106,31 @@ async def drop_database(pg_base: str, name: str) -> None:
 
 
 class Client:
+    """GraphQL requests through an httpx client (the set-up; bench/mixed_cpu.py's in-process app)."""
+
     def __init__(self, http: httpx.AsyncClient, ledger: Ledger):
         self.http = http
         self.ledger = ledger
 
+    async def _post(self, body: bytes, token: str | None) -> tuple[int, bytes]:
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        resp = await self.http.post("/graphql", content=body, headers=headers)
+        return resp.status_code, resp.content
+
     async def gql(self, op: str, query: str, variables: dict | None = None, token: str | None = None,
                   payload: str | None = None) -> dict:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        request = json.dumps({"query": query, "variables": variables or {}}).encode()
         started = time.perf_counter()
         try:
-            resp = await self.http.post("/graphql", json={"query": query, "variables": variables or {}},
-                                        headers=headers)
-        except httpx.HTTPError as exc:
+            status, raw = await self._post(request, token)
+        except (httpx.HTTPError, OSError, asyncio.IncompleteReadError) as exc:
             self._fail(op, f"{type(exc).__name__}: {exc}")
         self.ledger.latencies[op].append(time.perf_counter() - started)
-        if resp.status_code != 200:
-            self._fail(op, f"HTTP {resp.status_code}: {resp.text[:200]}")
-        body = resp.json()
+        if status != 200:
+            self._fail(op, f"HTTP {status}: {raw[:200].decode('utf-8', 'replace')}")
+        body = json.loads(raw)
         if body.get("errors"):
             self._fail(op, f"GraphQL errors: {body['errors'][:1]}")
         data = body["data"]
@@ -135,6 +143,43 @@ class Client:
         if len(self.ledger.failure_samples) < 20:
             self.ledger.failure_samples.append(f"{op}: {text}")
         raise Failure(text)
+
+
+class RawClient(Client):
+    """One keep-alive HTTP/1.1 connection of its own, spoken by hand (bench/throughput.py's reader): the load
+    generator shares the machine's two cores with the server, and httpx cost it 4–8 ms of CPU per request
+    (more with more clients), a third of the machine."""
+
+    def __init__(self, host: str, port: int, ledger: Ledger):
+        super().__init__(None, ledger)  # type: ignore[arg-type]
+        self.host, self.port = host, port
+        self._head = f"POST /graphql HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+        self._conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def _post(self, body: bytes, token: str | None) -> tuple[int, bytes]:
+        try:
+            from bench.throughput import _read_response
+        except ImportError:  # bench/ on the path (bench/mixed_cpu.py imports this file as `load`)
+            from throughput import _read_response
+
+        auth = f"Authorization: Bearer {token}\r\n" if token else ""
+        message = f"{self._head}{auth}Content-Length: {len(body)}\r\n\r\n".encode() + body
+        if self._conn is None:
+            self._conn = await asyncio.open_connection(self.host, self.port)
+        reader, writer = self._conn
+        try:
+            writer.write(message)
+            return await _read_response(reader)
+        except BaseException:
+            # A dropped or abandoned connection is not reused: the next request opens a new one.
+            writer.close()
+            self._conn = None
+            raise
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            self._conn[1].close()
+            self._conn = None
 
 
 async def setup_accounts(client: Client, n_institutions: int) -> dict:
@@ -350,10 +395,15 @@ async def main() -> int:
             print(f"running {args.duration:.0f} s with {args.concurrency} clients against {args.workers} workers …",
                   flush=True)
             started = time.monotonic()
+            cpu_started = time.process_time()
             deadline = started + args.duration
+            clients = [RawClient("127.0.0.1", port, ledger) for _ in range(args.concurrency)]
             await asyncio.gather(healthz_probe(http, ledger, deadline),
-                                 *[worker(client, ctx, deadline, random.Random(i)) for i in range(args.concurrency)])
+                                 *[worker(c, ctx, deadline, random.Random(i)) for i, c in enumerate(clients)])
             elapsed = time.monotonic() - started
+            cpu_load = time.process_time() - cpu_started
+            for c in clients:
+                await c.close()
         health = ledger.latencies.pop("healthz", [])
         health_failures = ledger.failures.pop("healthz", 0)
         os.killpg(server.pid, signal.SIGTERM)
@@ -380,6 +430,8 @@ async def main() -> int:
         print(f"{op:<16}{n:>10}{err:>8}{rps:>8.1f}{p50:>10.1f}{p99:>10.1f}")
     print(f"{'all':<16}{requests:>10}{errors:>8}{requests / elapsed:>8.1f}{percentile(all_latencies, 0.5) * 1000:>10.1f}"
           f"{percentile(all_latencies, 0.99) * 1000:>10.1f}")
+    print(f"load generator: {cpu_load:.1f} s of CPU over {elapsed:.1f} s ({cpu_load / max(requests, 1) * 1000:.2f} ms "
+          "per request)")
     print(f"{'/healthz':<16}{len(health):>10}{health_failures:>8}{'':>8}{percentile(health, 0.5) * 1000:>10.1f}"
           f"{percentile(health, 0.99) * 1000:>10.1f}  (beside the workload, every 50 ms)")
     print(f"writes verified: {check['achievements_created']} achievements created and found "
@@ -396,7 +448,7 @@ async def main() -> int:
                            for r in rows],
             "healthz": {"requests": len(health), "errors": health_failures,
                         "p50_ms": percentile(health, 0.5) * 1000, "p99_ms": percentile(health, 0.99) * 1000},
-            "load_average_at_end": os.getloadavg()[0],
+            "load_average_at_end": os.getloadavg()[0], "load_generator_cpu_seconds": cpu_load,
             "check": check, "failure_samples": ledger.failure_samples[:10], "median_ms": statistics.median(all_latencies) * 1000 if all_latencies else 0,
         }, indent=2))
     return 0 if errors == 0 and not check["problems"] else 1
@@ -415,4 +467,8 @@ async def _admin_exists(database_url: str) -> bool:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main()))
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop comes with the project's dependencies
+        sys.exit(asyncio.run(main()))
+    sys.exit(uvloop.run(main()))

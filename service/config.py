@@ -74,6 +74,9 @@ class Settings:
     response_cache_bytes: int = 64 * 1024 * 1024
     # The common shapes of the achievements listing answered by a compiled plan (schema/achievements/compiled.py).
     compiled_plans: bool = True
+    # GraphQL operations one worker executes at a time; the others wait their turn in order (web/gate.py).
+    # 0: no limit.
+    graphql_concurrency: int = 6
     pg_pool_min: int = 1
     pg_pool_max: int = 10
     sqlite_busy_timeout_ms: int = 10000
@@ -125,6 +128,7 @@ class Settings:
             response_cache=_bool("JUARA_RESPONSE_CACHE", base.response_cache),
             response_cache_bytes=_int("JUARA_RESPONSE_CACHE_BYTES", base.response_cache_bytes),
             compiled_plans=_bool("JUARA_COMPILED_PLANS", base.compiled_plans),
+            graphql_concurrency=max(0, _int("JUARA_GRAPHQL_CONCURRENCY", base.graphql_concurrency)),
             pg_pool_min=_int("JUARA_PG_POOL_MIN", base.pg_pool_min),
             pg_pool_max=_int("JUARA_PG_POOL_MAX", base.pg_pool_max),
             sqlite_busy_timeout_ms=_int("JUARA_SQLITE_BUSY_TIMEOUT_MS", base.sqlite_busy_timeout_ms),

@@ -181,6 +181,11 @@ async def refresh_sqlite_statistics(conn: Any = None) -> list[str]:
     return missing
 
 
+async def analyze() -> None:
+    """Table statistics for the query planner, after a bulk load (both databases)."""
+    await connections.get("default").execute_script("ANALYZE")
+
+
 def dialect() -> str:
     return connections.get("default").capabilities.dialect
 

@@ -664,6 +664,9 @@ async def seed_demo(
         if press_drafts:
             result.press_releases = await _press_drafts(press_drafts)
         await _rebuild_aggregates(progress)
+    # Statistics of the tables just filled: until autovacuum comes by, PostgreSQL's planner takes the new
+    # tables for empty (the public page of 20 re-ran its subquery per verified row: 52 ms instead of 0.5).
+    await db.analyze()
     result.seconds = time.perf_counter() - started
     log.info("demo data seeded", extra={"achievements": result.achievements, "seconds": round(result.seconds, 2)})
     return result

@@ -32,8 +32,9 @@ async def test_foreign_key_lookups_use_an_index(db, query):
 
 
 async def test_the_public_listing_reads_its_page_in_index_order(db):
-    """The anonymous listing's page (VERIFIED, newest first) walks the (status, date) index: no index that
-    merely starts with the status may make SQLite sort the whole status in a temporary B-tree."""
+    """The anonymous listing's page (VERIFIED, newest first, by id within a day) walks the (status, date, id)
+    index: no index that merely starts with the status may make SQLite sort the whole status in a temporary
+    B-tree, and PostgreSQL sorts nothing (with (status, date) it sorted every row of the newest days by id)."""
     query = "SELECT id FROM achievement WHERE status = 'VERIFIED' ORDER BY date DESC, id DESC LIMIT 21"
     conn = connections.get("default")
     if dialect() == "postgres":
@@ -41,7 +42,7 @@ async def test_the_public_listing_reads_its_page_in_index_order(db):
             await tx.execute_script("SET LOCAL enable_seqscan = off")
             _, rows = await tx.execute_query(f"EXPLAIN {query}")
         plan = " ".join(str(next(iter(dict(r).values()))) for r in rows)
-        assert "Index" in plan, plan
+        assert "Index" in plan and "Sort" not in plan, plan
     else:
         _, rows = await conn.execute_query(f"EXPLAIN QUERY PLAN {query}")
         plan = " ".join(str(tuple(r)[-1]) for r in rows)

@@ -19,6 +19,7 @@ from service.config import Settings, get_settings
 from service.imports import jobs as import_jobs
 from service.logs import configure_logging
 from web import access, console, dashboard, exports, files, press, quote_page, session
+from web.gate import Gate
 from web.middleware import BodySizeLimitMiddleware, GuardMiddleware, RequestIdMiddleware, masked_500
 
 log = logging.getLogger("juara.app")
@@ -69,7 +70,8 @@ def create_app(manage_database: bool = True) -> Starlette:
         multipart_uploads_enabled=True,
     )
     routes = [
-        Route("/graphql", files.MultipartGuard(PublicResponseCache(graphql_app, settings.response_cache, settings.response_cache_bytes),
+        Route("/graphql", files.MultipartGuard(PublicResponseCache(Gate(graphql_app, settings.graphql_concurrency),
+                                                                   settings.response_cache, settings.response_cache_bytes),
                                                      settings.max_request_bytes), methods=["GET", "POST"]),
         Route("/evidence/{evidence_id}", files.evidence_download, methods=["GET"]),
         Route("/templates/import-prestasi.xlsx", files.import_template, methods=["GET"]),

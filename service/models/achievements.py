@@ -81,7 +81,7 @@ class Achievement(Model):
     class Meta:
         table = "achievement"
         indexes = (
-            Index(fields=("status", "date")),
+            Index(fields=("status", "date", "id")),
             Index(fields=("status", "kecamatan_id")),
             Index(fields=("kecamatan_id", "status", "date")),
             Index(fields=("status", "level")),

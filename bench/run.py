@@ -283,6 +283,7 @@ def mixed_case(size: int, database: str, url: str, quick: bool) -> list[dict[str
             "operations": {name: {k: round(o[k], 1) for k in ("rps", "p50_ms", "p99_ms")} | {"errors": o["errors"]}
                            for name, o in ops.items()},
             "load_average_before": round(load_before, 2), "load_average_after": round(result["load_average_at_end"], 2),
+            "load_generator_cpu_seconds": round(result.get("load_generator_cpu_seconds", 0.0), 2),
         }
         out.append(make_record(f"mixed_{clients}c", size, database, result["p50_ms"], None, **figures).as_json())
         log(f"  mixed {clients} clients: {result['rps']:.0f} req/s, p99 {result['p99_ms']:.0f} ms (reads "

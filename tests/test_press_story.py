@@ -305,3 +305,25 @@ async def test_the_kecamatan_history_counted_by_the_database_equals_the_rows(db)
         assert got == expected, current
         seen.add((expected.earlier, expected.at_or_above, expected.same_year >= 2))
     assert len(seen) >= 3
+
+
+async def test_history_read_in_chunks_gives_the_same_drafts(db, monkeypatch):
+    """A draft's history reads earlier achievements by lists of ids, at most IN_CHUNK a statement (PostgreSQL
+    takes 32 767 parameters at most): read two at a time, the drafts' context is the same as in one go."""
+    import datetime as dt
+
+    from service.models import Achievement
+    from service.press import history, lifecycle
+    from tests.factories import make_achievement, make_institution, make_person
+
+    schools = [await make_institution(), await make_institution()]
+    athletes = [await make_person(schools[i % 2], name) for i, name in
+                enumerate(("Rina Kusuma", "Bagas Pratama", "Sari Wulandari"))]
+    for i in range(12):
+        await make_achievement(schools[i % 2], level=list(AchievementLevel)[i % 4], date=dt.date(2026, 1 + i % 9, 3),
+                               persons=[athletes[i % 3]])
+    latest = list(await Achievement.all().order_by("-id").limit(6))
+    whole = [f.context for f in await lifecycle.facts_for(latest)]
+    monkeypatch.setattr(history, "IN_CHUNK", 2)
+    assert [f.context for f in await lifecycle.facts_for(latest)] == whole
+    assert any(whole)  # there is history to tell

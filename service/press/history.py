@@ -139,6 +139,16 @@ def _past(row: Any) -> Past:
                 rank=AchievementRank(row["rank"]), rank_label=row["rank_label"], title=row["title"])
 
 
+# Ids per IN list: PostgreSQL's protocol takes at most 32 767 parameters a statement (the drafts of a few
+# hundred achievements of a million-row registry reached it through their persons' earlier achievements).
+IN_CHUNK = 10_000
+
+
+def _chunks(ids: set[int]) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[i:i + IN_CHUNK] for i in range(0, len(ordered), IN_CHUNK)]
+
+
 _FIELDS = ("id", "institution_id", "kecamatan_id", "level", "date", "event_name", "rank", "rank_label", "title")
 
 
@@ -153,19 +163,19 @@ async def history_for(achievements: list[Any], persons: dict[int, list[tuple[int
     if not achievements:
         return {}
     inst_ids = {a.institution_id for a in achievements}
-    rows = await Achievement.filter(status=AchievementStatus.VERIFIED).filter(
-        institution_id__in=inst_ids).using_db(conn).values(*_FIELDS)
+    rows = [row for chunk in _chunks(inst_ids) for row in await Achievement.filter(
+        status=AchievementStatus.VERIFIED, institution_id__in=chunk).using_db(conn).values(*_FIELDS)]
     by_inst: dict[int, list[Past]] = defaultdict(list)
     for row in rows:
         by_inst[row["institution_id"]].append(_past(row))
     consenting = {pid for links in persons.values() for pid, _, consent in links if consent}
     by_person: dict[int, list[Past]] = defaultdict(list)
     if consenting:
-        links = await AchievementPerson.filter(person_id__in=consenting).using_db(conn).values_list(
-            "person_id", "achievement_id")
+        links = [link for chunk in _chunks(consenting) for link in await AchievementPerson.filter(
+            person_id__in=chunk).using_db(conn).values_list("person_id", "achievement_id")]
         ids = {aid for _, aid in links}
-        person_rows = {r["id"]: _past(r) for r in await Achievement.filter(
-            id__in=ids, status=AchievementStatus.VERIFIED).using_db(conn).values(*_FIELDS)} if ids else {}
+        person_rows = {r["id"]: _past(r) for chunk in _chunks(ids) for r in await Achievement.filter(
+            id__in=chunk, status=AchievementStatus.VERIFIED).using_db(conn).values(*_FIELDS)}
         for pid, aid in links:
             if aid in person_rows:
                 by_person[pid].append(person_rows[aid])

@@ -33,7 +33,8 @@ import load  # noqa: E402 - bench/load.py, the mixed workload's queries and acco
 SOURCE = ROOT / "var" / "bench" / "juara-10000.sqlite3"
 
 
-async def run(rounds: int, profile: str | None, source: Path, sort: str = "cumulative") -> dict[str, list[float]]:
+async def run(rounds: int, profile: str | None, source: Path, sort: str = "cumulative",
+              dump: Path | None = None) -> dict[str, list[float]]:
     from service import db
     from service.accounts import create_user
     from service.enums import Role
@@ -95,6 +96,8 @@ async def run(rounds: int, profile: str | None, source: Path, sort: str = "cumul
         await db.close_db()
         shutil.rmtree(tmp, ignore_errors=True)
     if profile:
+        if dump is not None:
+            prof.dump_stats(dump)
         pstats.Stats(prof).sort_stats(sort).print_stats(40)
     return cpu
 
@@ -105,12 +108,13 @@ def main() -> int:
     parser.add_argument("--profile", choices=["list", "stats", "create", "submit", "verify", "edit"])
     parser.add_argument("--sort", default="cumulative", choices=["cumulative", "tottime"],
                         help="the profile's order: cumulative time, or time in the function itself")
+    parser.add_argument("--dump", type=Path, help="also write the profile here (for pstats: callers, callees)")
     parser.add_argument("--source", type=Path, default=SOURCE, help="the SQLite file to copy")
     args = parser.parse_args()
     if not args.source.exists():
         print(f"{args.source} is missing: run `make bench-quick` first", file=sys.stderr)
         return 2
-    cpu = asyncio.run(run(args.rounds, args.profile, args.source, args.sort))
+    cpu = asyncio.run(run(args.rounds, args.profile, args.source, args.sort, args.dump))
     print(f"{'operation':<10}{'cpu median ms':>15}{'cpu mean ms':>13}")
     for op, values in cpu.items():
         kept = values[10:] or values

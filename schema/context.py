@@ -16,7 +16,7 @@ class Context:
     actor: Actor | None = None
     bad_credentials: bool = False
     request_id: str = ""
-    loaders: Loaders = field(default_factory=lambda: Loaders(None))
+    loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.actor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -46,29 +47,82 @@ class Loaders:
 
     def __init__(self, actor: Actor | None):
         self.actor = actor
-        self.kecamatan_by_id: DataLoader[int, Kecamatan | None] = DataLoader(lambda keys: _by_id(Kecamatan, keys))
-        self.desa_by_id: DataLoader[int, Desa | None] = DataLoader(lambda keys: _by_id(Desa, keys))
-        self.desa_by_kecamatan_id = DataLoader(lambda keys: _grouped(Desa, "kecamatan_id", keys, "code"))
-        self.category_by_id: DataLoader[int, Category | None] = DataLoader(lambda keys: _by_id(Category, keys))
-        self.categories_by_parent_id = DataLoader(
-            lambda keys: _grouped(Category, "parent_id", keys, "sort_order")
-        )
-        self.institution_by_id: DataLoader[int, Institution | None] = DataLoader(lambda keys: _by_id(Institution, keys))
-        self.institutions_by_parent_id = DataLoader(lambda keys: _grouped(Institution, "parent_id", keys, "name"))
-        self.person_by_id: DataLoader[int, Person | None] = DataLoader(lambda keys: _by_id(Person, keys))
-        self.persons_by_achievement_id = DataLoader(self._persons_by_achievement)
-        self.evidence_by_achievement_id = DataLoader(lambda keys: _grouped(Evidence, "achievement_id", keys))
-        self.press_releases_by_achievement_id = DataLoader(self._press_by_achievement)
-        self.user_by_id: DataLoader[int, User | None] = DataLoader(lambda keys: _by_id(User, keys))
-        self.revisions_by_press_release_id = DataLoader(self._revisions_by_press_release)
-        self.quote_requests_by_press_release_id = DataLoader(self._quote_requests_by_press_release)
-        self.possible_duplicates_by_achievement_id = DataLoader(self._possible_duplicates)
-        # Only for achievements already checked as visible (e.g. the ones a duplicate hint points to).
-        self.achievement_by_id: DataLoader[int, Achievement | None] = DataLoader(lambda keys: _by_id(Achievement, keys))
-        # Checks visibility itself: None for what the caller may not see (e.g. a release's achievement).
-        self.visible_achievement_by_id = DataLoader(self._visible_achievements)
-        # Reads of NIK, birth date or phone: one audit event per person and request, with the fields read.
-        self.personal_data_read = DataLoader(self._personal_data_read, cache=True)
+
+    # Each loader is made the first time a field asks for it (most requests use none or a few).
+    @cached_property
+    def kecamatan_by_id(self) -> DataLoader[int, Kecamatan | None]:
+        return DataLoader(lambda keys: _by_id(Kecamatan, keys))
+
+    @cached_property
+    def desa_by_id(self) -> DataLoader[int, Desa | None]:
+        return DataLoader(lambda keys: _by_id(Desa, keys))
+
+    @cached_property
+    def desa_by_kecamatan_id(self) -> DataLoader[int, list[Desa]]:
+        return DataLoader(lambda keys: _grouped(Desa, "kecamatan_id", keys, "code"))
+
+    @cached_property
+    def category_by_id(self) -> DataLoader[int, Category | None]:
+        return DataLoader(lambda keys: _by_id(Category, keys))
+
+    @cached_property
+    def categories_by_parent_id(self) -> DataLoader[int, list[Category]]:
+        return DataLoader(lambda keys: _grouped(Category, "parent_id", keys, "sort_order"))
+
+    @cached_property
+    def institution_by_id(self) -> DataLoader[int, Institution | None]:
+        return DataLoader(lambda keys: _by_id(Institution, keys))
+
+    @cached_property
+    def institutions_by_parent_id(self) -> DataLoader[int, list[Institution]]:
+        return DataLoader(lambda keys: _grouped(Institution, "parent_id", keys, "name"))
+
+    @cached_property
+    def person_by_id(self) -> DataLoader[int, Person | None]:
+        return DataLoader(lambda keys: _by_id(Person, keys))
+
+    @cached_property
+    def persons_by_achievement_id(self) -> DataLoader[int, list[Person]]:
+        return DataLoader(self._persons_by_achievement)
+
+    @cached_property
+    def evidence_by_achievement_id(self) -> DataLoader[int, list[Evidence]]:
+        return DataLoader(lambda keys: _grouped(Evidence, "achievement_id", keys))
+
+    @cached_property
+    def press_releases_by_achievement_id(self) -> DataLoader[int, list[PressRelease]]:
+        return DataLoader(self._press_by_achievement)
+
+    @cached_property
+    def user_by_id(self) -> DataLoader[int, User | None]:
+        return DataLoader(lambda keys: _by_id(User, keys))
+
+    @cached_property
+    def revisions_by_press_release_id(self) -> DataLoader[int, list[Any]]:
+        return DataLoader(self._revisions_by_press_release)
+
+    @cached_property
+    def quote_requests_by_press_release_id(self) -> DataLoader[int, list[Any]]:
+        return DataLoader(self._quote_requests_by_press_release)
+
+    @cached_property
+    def possible_duplicates_by_achievement_id(self) -> DataLoader[int, list[Any]]:
+        return DataLoader(self._possible_duplicates)
+
+    @cached_property
+    def achievement_by_id(self) -> DataLoader[int, Achievement | None]:
+        """Only for achievements already checked as visible (e.g. the ones a duplicate hint points to)."""
+        return DataLoader(lambda keys: _by_id(Achievement, keys))
+
+    @cached_property
+    def visible_achievement_by_id(self) -> DataLoader[int, Achievement | None]:
+        """Checks visibility itself: None for what the caller may not see (e.g. a release's achievement)."""
+        return DataLoader(self._visible_achievements)
+
+    @cached_property
+    def personal_data_read(self) -> DataLoader[tuple[int, str], bool]:
+        """Reads of NIK, birth date or phone: one audit event per person and request, with the fields read."""
+        return DataLoader(self._personal_data_read, cache=True)
 
     async def _personal_data_read(self, keys: Sequence[tuple[int, str]]) -> list[bool]:
         from service.persons import record_personal_data_reads

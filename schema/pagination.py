@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -22,9 +23,23 @@ class PaginationError(UserInputError):
     """A bad first/last/cursor: reported as a top-level error on the field."""
 
 
+# Text that JSON writes between quotes as it is (ISO dates and times): the common key skips json.dumps.
+_PLAIN_TEXT = re.compile(r"[0-9A-Za-z:.+\- ]*")
+
+
+def _key_json(key: Any) -> str:
+    if type(key) is list and len(key) == 2 and type(key[1]) is int:
+        value = key[0]
+        if type(value) is int:
+            return f"[{value},{key[1]}]"
+        if type(value) is str and _PLAIN_TEXT.fullmatch(value):
+            return f'["{value}",{key[1]}]'
+    return json.dumps(key, separators=(",", ":"))
+
+
 def _encode_cursor(offset: int, key: Any = None) -> str:
     """`cursor:<offset>`, and where the list can seek, `:<the row's ordering value and id as JSON>`."""
-    text = f"cursor:{offset}" if key is None else f"cursor:{offset}:{json.dumps(key, separators=(',', ':'))}"
+    text = f"cursor:{offset}" if key is None else f"cursor:{offset}:{_key_json(key)}"
     return base64.b64encode(text.encode()).decode("ascii")
 
 

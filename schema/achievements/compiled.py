@@ -19,8 +19,10 @@ ordinary path, which then answers or reports it as usual.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from graphql import (
@@ -44,7 +46,6 @@ from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
 from strawberry.permission import PermissionExtension
 from strawberry.types.arguments import convert_arguments
-from tortoise.expressions import Subquery
 from tortoise.fields import BigIntField, CharField, IntField, SmallIntField, TextField
 
 from schema.achievements.prefetch import PageFirst
@@ -53,6 +54,7 @@ from schema.ids import encode_id
 from schema.pagination import check_page_args, paginate
 from service import achievements as achievements_service
 from service import directory
+from service import persons as persons_service
 from service.errors import DomainError, UserInputError
 from service.models import Achievement, AchievementPerson, Person
 
@@ -321,15 +323,30 @@ def _name_reader(columns: dict[str, int]) -> Callable[[Any, Run], str]:
     achievement_id, person__id, person__name, …, and the institution path last when the caller needs it
     read (a signed-in caller who is not staff)."""
     converters = {attr: _model_field(Person, attr).to_python_value for attr in _NAME_RULE_FIELDS}
+    consent_at = columns["publication_consent"]
+    rule_values = itemgetter(*columns.values())
+    # What an anonymous caller is shown depends only on the name, the rule's columns and today's date.
+    shown_anonymously: dict[tuple[Any, ...], str] = {}
 
-    def name_of(row: Any, run: Run) -> str:
-        if not row[columns["publication_consent"]]:
+    def name_of_row(row: Any, run: Run) -> str:
+        if not row[consent_at]:
             values: dict[str, Any] = {"publication_consent": False}  # nothing else matters without consent
         else:
             values = {attr: None if row[i] is None else converters[attr](row[i]) for attr, i in columns.items()}
         path = row[-1] if run.actor is not None and not run.actor.can_see_everything else None
         # Not a Person: the columns the name rule reads (_NAME_RULE_FIELDS), converted as the model would.
         return directory.public_person_name(run.actor, _PersonFacts(row[2], values), path)  # type: ignore[arg-type]
+
+    def name_of(row: Any, run: Run) -> str:
+        if run.actor is not None:
+            return name_of_row(row, run)
+        key = (row[2], persons_service.today_wib(), rule_values(row)) if row[consent_at] else (row[2],)
+        name = shown_anonymously.get(key)
+        if name is None:
+            if len(shown_anonymously) >= MEMO_SIZE:
+                shown_anonymously.clear()
+            name = shown_anonymously[key] = name_of_row(row, run)
+        return name
 
     return name_of
 
@@ -444,20 +461,105 @@ class TuplePage(PageFirst):
         column = achievements_service.ORDER_FIELDS.get(order[0], "date")
         self.columns = [*columns, column]
         self._order_value = _model_field(Achievement, column).to_python_value
+        self._keys = _order_keys.setdefault(order[0], {})
 
     def key_of(self, row: Any) -> list[Any]:
-        return [achievements_service.order_key(self.order[0], self._order_value(row[-1])), row[0]]
+        raw = row[-1]
+        key = self._keys.get(raw)
+        if key is None:
+            if len(self._keys) >= MEMO_SIZE:
+                self._keys.clear()
+            key = self._keys[raw] = achievements_service.order_key(self.order[0], self._order_value(raw))
+        return [key, row[0]]
 
     def limit(self, limit: int) -> Any:
+        # The page's ids as the queryset selects them (filter, visibility, order, seek); the columns of
+        # those rows by a statement written once per shape of plan.
         ids = self.queryset.offset(self._offset).limit(limit).values("id")
-        return _rows(self.queryset.filter(id__in=Subquery(ids)).values_list(*self.columns))
+        return _page_rows(ids, self.columns, self.order)
 
 
-async def _rows(query: Any) -> list[Any]:
-    """The database's rows of a values_list query, as read: the plan converts only the columns it shows."""
-    query._choose_db_if_not_chosen()
-    query._make_query()
-    _, rows = await query._db.execute_query(*query.query.get_parameterized_sql())
+# The cursor key of an ordering column's database value, per ordering field (dates repeat across rows).
+_order_keys: dict[str, dict[Any, Any]] = {}
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def _quoted(name: str) -> str:
+    if not _IDENTIFIER.fullmatch(name):
+        raise Unsupported(f"identifier {name!r}")
+    return f'"{name}"'
+
+
+def _select_from(model: Any, columns: list[str] | tuple[str, ...]) -> tuple[str, str]:
+    """The select list and the FROM with its LEFT OUTER JOINs that read `columns` (paths such as
+    `category__name`) of `model`'s rows, with the aliases tortoise gives a values_list."""
+    table = model._meta.db_table
+    joins: dict[str, str] = {}
+    select = []
+    for path in columns:
+        *relations, name = path.split("__")
+        current, alias = model, table
+        for relation in relations:
+            fk = current._meta.fields_map[relation]
+            related = fk.related_model
+            child = f"{alias}__{relation}"
+            if child not in joins:
+                to = related._meta.fields_db_projection[fk.to_field] if getattr(fk, "to_field", None) \
+                    else related._meta.db_pk_column
+                source = current._meta.fields_db_projection[fk.source_field]
+                joins[child] = (f" LEFT OUTER JOIN {_quoted(related._meta.db_table)} {_quoted(child)}"
+                                f" ON {_quoted(child)}.{_quoted(to)}={_quoted(alias)}.{_quoted(source)}")
+            current, alias = related, child
+        select.append(f"{_quoted(alias)}.{_quoted(current._meta.fields_db_projection[name])}")
+    return ",".join(select), f"{_quoted(table)}{''.join(joins.values())}"
+
+
+_statements: dict[tuple[Any, ...], tuple[str, str]] = {}
+
+
+def _statement(key: tuple[Any, ...], make: Callable[[], tuple[str, str]]) -> tuple[str, str]:
+    """A statement's text around its variable part, made once per key (bounded)."""
+    text = _statements.get(key)
+    if text is None:
+        if len(_statements) >= MAX_PLANS:
+            _statements.pop(next(iter(_statements)))
+        text = _statements[key] = make()
+    return text
+
+
+async def _page_rows(ids: Any, columns: list[str], order: tuple[str, bool]) -> list[Any]:
+    """The rows of the page whose ids `ids` (a values("id") query) selects, in the page's order."""
+    ids._choose_db_if_not_chosen()
+    ids._make_query()
+    inner, params = ids.query.get_parameterized_sql()
+
+    def make() -> tuple[str, str]:
+        select, source = _select_from(Achievement, columns)
+        table = _quoted(Achievement._meta.db_table)
+        column = achievements_service.ORDER_FIELDS.get(order[0], "date")
+        direction = " DESC" if order[1] else " ASC"
+        return (f"SELECT {select} FROM {source} WHERE {table}.\"id\" IN (",
+                f") ORDER BY {table}.{_quoted(column)}{direction},{table}.\"id\"{direction}")
+
+    head, tail = _statement(("page", tuple(columns), *order), make)
+    _, rows = await ids._db.execute_query(head + inner + tail, params)
+    return list(rows)
+
+
+async def _person_rows(connection: Any, columns: list[str], achievement_ids: list[int]) -> list[Any]:
+    """The persons of the page's achievements (`columns` of AchievementPerson, `person__…`), in link order."""
+    postgres = connection.capabilities.dialect == "postgres"
+    n = 0 if postgres else len(achievement_ids)
+
+    def make() -> tuple[str, str]:
+        select, source = _select_from(AchievementPerson, columns)
+        table = _quoted(AchievementPerson._meta.db_table)
+        where = "=ANY($1)" if postgres else f" IN ({','.join('?' * n)})"
+        return f"SELECT {select} FROM {source} WHERE {table}.\"achievement_id\"{where}", \
+            f" ORDER BY {table}.\"id\" ASC"
+
+    head, tail = _statement(("persons", tuple(columns), postgres, n), make)
+    _, rows = await connection.execute_query(head + tail, [achievement_ids] if postgres else achievement_ids)
     return list(rows)
 
 
@@ -485,8 +587,8 @@ async def execute_plan(plan: Plan, schema: Any, context: Any, raw_variables: dic
         columns = list(plan.person_columns)
         if plan.names and actor is not None and not actor.can_see_everything:
             columns.append("person__institution__path")
-        links = AchievementPerson.filter(achievement_id__in=[r[0] for r in rows]).order_by("id")
-        for link in await _rows(links.values_list(*columns)):
+        client = AchievementPerson._choose_db()
+        for link in await _person_rows(client, columns, [r[0] for r in rows]):
             persons.setdefault(link[0], []).append(link)
     run = Run(actor=actor, persons=persons)
     out: dict[str, Any] = {}

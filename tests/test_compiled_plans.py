@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 import logging
 import random
 from typing import Any
@@ -330,3 +331,80 @@ async def test_a_guarded_field_makes_the_plan_step_aside(db, world, monkeypatch)
     finally:
         for c in clients.values():
             await c.aclose()
+
+
+async def test_a_query_answered_from_its_plan_once_skips_the_pipeline_after(apps, world, monkeypatch):
+    """The second time a worker sees a document it answered from its plan, the view hands it to the plan
+    directly; the bytes are those of the first answer and of the ordinary execution, and what the plan
+    leaves alone (a refused caller, bad variables, a batch, another shape of request) is answered as before,
+    with the caller authenticated once."""
+    import web.graphql
+    from schema.achievements import compiled
+
+    logins, _ = world
+    pipeline, authentications = [], []
+    run, authenticate = web.graphql.JuaraGraphQL.run, web.graphql.accounts.authenticate
+
+    async def counted_run(self, request, *args, **kwargs):
+        pipeline.append(1)
+        return await run(self, request, *args, **kwargs)
+
+    async def counted_authenticate(token):
+        authentications.append(token)
+        return await authenticate(token)
+
+    monkeypatch.setattr(web.graphql.JuaraGraphQL, "run", counted_run)
+    monkeypatch.setattr(web.graphql.accounts, "authenticate", counted_authenticate)
+    compiled._validated.clear()
+
+    async def post(body: Any, login=None, app=True, **headers: str) -> httpx.Response:
+        pipeline.clear()
+        authentications.clear()
+        if login:
+            headers = {**login.headers, **headers}
+        return await apps[app].post("/graphql", content=json.dumps(body), headers={
+            "content-type": "application/json", **headers})
+
+    query = page_query()
+    for caller in ("anonymous", "own contributor", "admin"):
+        body = {"query": query, "variables": {"first": 30}}
+        first = await post(body, logins[caller])
+        assert pipeline == ([1] if caller == "anonymous" else [])  # the text is known after the first answer
+        again = await post(body, logins[caller])
+        assert pipeline == [] and again.status_code == 200
+        assert len(authentications) == (0 if caller == "anonymous" else 1)
+        ordinary = await post(body, logins[caller], app=False)
+        assert again.content == first.content == ordinary.content
+        assert again.headers["content-type"] == ordinary.headers["content-type"]
+        assert "errors" not in again.json() and len(again.json()["data"]["achievements"]["edges"]) == 30
+    # What the plan leaves to the ordinary path, once the document is known: the same answer as without plans.
+    known = {"query": query, "variables": {"first": 5}}
+    cases = [
+        ({**known, "variables": {"first": 101}}, {}, None),
+        ({**known, "variables": {"first": "lima"}}, {}, None),
+        ({**known, "variables": {"first": 5, "after": "bukan-kursor"}}, {}, None),
+        ({**known, "variables": [1]}, {}, None),
+        ({**known, "extensions": {}}, {}, None),
+        ([known, known], {}, None),
+        (known, {"authorization": "Bearer salah"}, None),
+        (known, {"content-type": "application/graphql"}, None),
+    ]
+    for body, headers, login in cases:
+        plain = await post(body, login, app=False, **headers)
+        answered = await post(body, login, **headers)
+        assert (answered.status_code, _without_request_ids(answered.json())) == \
+            (plain.status_code, _without_request_ids(plain.json())), body
+        assert pipeline == [1], body
+        assert len(authentications) <= 1
+    refused = await post({"query": query, "variables": {"first": 5}}, None, authorization="Bearer salah")
+    assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert authentications == ["salah"] and pipeline == [1]
+
+
+def _without_request_ids(body: Any) -> Any:
+    """A response body without the per-request ids of its errors."""
+    if isinstance(body, list):
+        return [_without_request_ids(b) for b in body]
+    for error in body.get("errors") or ():
+        (error.get("extensions") or {}).pop("requestId", None)
+    return body

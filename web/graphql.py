@@ -17,6 +17,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from schema.achievements import compiled
 from schema.context import Context
 from schema.pagination import PaginationError
 from service import accounts
@@ -27,6 +28,7 @@ from web.middleware import error_body
 
 log = logging.getLogger("juara.graphql")
 
+_PLAIN_REQUEST_KEYS = {"query", "variables", "operationName"}
 MASKED_MESSAGE = "Terjadi kesalahan pada server. Silakan coba lagi; bila berulang, hubungi admin dengan kode permintaan."
 
 
@@ -118,7 +120,9 @@ class JuaraGraphQL(GraphQL[Context, None]):
         request = Request(scope=scope, receive=receive)
         try:
             try:
-                response = await self.run(request)
+                response, context = await self._from_plan(request)
+                if response is None:
+                    response = await self.run(request) if context is None else await self.run(request, context=context)
             except HTTPException as exc:
                 # Malformed requests (bad JSON, no query, wrong content type, batches) get a JSON body too.
                 status = exc.status_code
@@ -133,6 +137,38 @@ class JuaraGraphQL(GraphQL[Context, None]):
         finally:
             # The uploads of a multipart request are temporary files: closed now, not whenever GC runs.
             await request.close()
+
+    async def _from_plan(self, request: Request) -> tuple[Response | None, Context | None]:
+        """A POSTed JSON query that this worker has already parsed, validated and answered from its compiled
+        plan goes straight to the plan again, without the second parse, validation and extension run. Any
+        other request, or one the plan leaves to the ordinary path, gets (None, the context if one was made)."""
+        content_type = request.headers.get("content-type", "")
+        if request.method != "POST" or content_type.partition(";")[0].strip().lower() != "application/json":
+            return None, None
+        try:
+            data = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return None, None  # the ordinary path reports it
+        if type(data) is not dict or not data.keys() <= _PLAIN_REQUEST_KEYS:
+            return None, None
+        query, variables, name = data.get("query"), data.get("variables"), data.get("operationName")
+        if type(query) is not str or not (variables is None or type(variables) is dict) \
+                or not (name is None or type(name) is str):
+            return None, None
+        plan = compiled.validated_plan(self.schema._schema, query, name)  # type: ignore[attr-defined]
+        if plan is None:
+            return None, None
+        sub_response = await self.get_sub_response(request)
+        request.state.plan_sub_response = sub_response  # the ordinary path, if it answers, uses it too
+        context = await self.get_context(request, response=sub_response)
+        result = await compiled.answer(plan, self.schema, context, variables)
+        if result is None:
+            return None, context
+        return self.create_response({"data": result}, sub_response), context
+
+    async def get_sub_response(self, request: Request) -> Response:  # type: ignore[override]
+        pending = getattr(request.state, "plan_sub_response", None)
+        return pending if pending is not None else await super().get_sub_response(request)
 
     # Narrower than the base class's (which also takes websockets): the app routes only HTTP here.
     async def get_context(self, request: Request, response: Response) -> Context:  # type: ignore[override]

@@ -645,23 +645,45 @@ def _admitted(plan: Plan, context: Any) -> bool:
     return True
 
 
+# Documents whose plan has answered after the ordinary pipeline parsed and validated them (token limit,
+# depth, aliases, cost, introspection: rules of the text alone, so they pass again for the same text).
+_validated: dict[tuple[int, str, str | None], Plan] = {}
+
+
+def validated_plan(schema: GraphQLSchema, query: str, operation_name: str | None) -> Plan | None:
+    """The plan of a document this process has already parsed, validated and answered from its plan."""
+    return _validated.get((id(schema), query, operation_name))
+
+
+async def answer(plan: Plan, schema: Any, context: Any, variables: dict[str, Any] | None) -> dict | None:
+    """The plan's response data, or None when the ordinary path must answer (a caller the root field's
+    gates refuse, variables or arguments it reports in its own words, an unexpected failure)."""
+    if not _admitted(plan, context):
+        return None
+    try:
+        return await execute_plan(plan, schema, context, variables)
+    except (Unsupported, UserInputError):
+        return None
+    except Exception:
+        log.exception("compiled plan failed; answering on the ordinary path")
+        return None
+
+
 class CompiledPlans(SchemaExtension):
     """Answers a covered query from its compiled plan; leaves every other request to the ordinary path."""
 
     async def on_execute(self):
         ec = self.execution_context
         result = None
-        context = ec.context
         if ec.graphql_document is not None and ec.query and not ec.result:
             plan = plan_for(ec.schema._schema, ec.query, ec.graphql_document, ec.operation_name)
-            if plan is not None and _admitted(plan, context):
-                try:
-                    result = await execute_plan(plan, ec.schema, context, ec.variables)
-                except (Unsupported, UserInputError):
-                    result = None  # the ordinary path reports it in its own words
-                except Exception:
-                    log.exception("compiled plan failed; answering on the ordinary path")
-                    result = None
+            if plan is not None:
+                result = await answer(plan, ec.schema, ec.context, ec.variables)
+                if result is not None:
+                    if len(_validated) >= MAX_PLANS:
+                        _validated.pop(next(iter(_validated)))
+                    # Under the name the request gave (None when it named none), as the view looks it up.
+                    _validated[(id(ec.schema._schema), ec.query, ec._provided_operation_name)] = plan
         if result is not None:
             from graphql import ExecutionResult
 

@@ -53,12 +53,32 @@ _COLUMNS = (
 )
 
 
-async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> AsyncIterator[list[Any]]:
-    """Export rows in id order, fetched in keyset batches so that memory stays flat for any number of rows.
+class _PersonFacts:
+    """What an export reads of a person: its name, institution and the columns of the name rule
+    (`persons.name_is_public`), as plain values instead of a model instance."""
+
+    __slots__ = ("id", "name", "institution_id", "publication_consent", "consent_given_by", "birth_date", "role",
+                 "erased_at")
+
+    def __init__(self, row: Any) -> None:
+        (self.id, self.name, self.institution_id, consent, self.consent_given_by, birth_date, self.role,
+         self.erased_at) = row
+        self.publication_consent = bool(consent)
+        self.birth_date = dt.date.fromisoformat(birth_date) if birth_date.__class__ is str else birth_date
+
+
+_PERSON_COLUMNS = ("id", "name", "institution_id", "publication_consent", "consent_given_by", "birth_date", "role",
+                   "erased_at")
+
+
+async def achievement_batches(actor: Actor | None, flt: AchievementFilter) -> AsyncIterator[list[list[Any]]]:
+    """Export rows in id order, a batch at a time, fetched in keyset batches so that memory stays flat for any
+    number of rows.
 
     Per batch: the achievements as plain tuples (no model instances, no per-value conversion), their person
     links by the batch's id range (one indexed range read, not a thousand parameters), the persons not
-    seen yet; institutions are kept for the whole export (there are few, and they repeat).
+    seen yet (plain values, their shown name worked out once per export); institutions are kept for the
+    whole export (there are few, and they repeat).
     """
     base_qs = await filtered_achievements(actor, flt)
     kecamatan = {k.id: k.name for k in await Kecamatan.all()}
@@ -75,7 +95,7 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
     achiever_label = {str(k): v for k, v in ACHIEVER_LABEL.items()}
     status_label = {str(k): v for k, v in STATUS_LABEL.items()}
     institutions: dict[int, tuple[str, str]] = {}
-    persons: dict[int, Person] = {}
+    shown: dict[int, str] = {}  # person id -> the name this caller is shown
     last_id, number = 0, 0
     while True:
         batch = await _raw_rows(base_qs.filter(id__gt=last_id).order_by("id").limit(BATCH).values_list(*_COLUMNS))
@@ -86,29 +106,34 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
         links = [link for link in await _raw_rows(
             AchievementPerson.filter(achievement_id__gte=first_id, achievement_id__lte=last_id)
             .order_by("id").values_list("achievement_id", "person_id")) if link[0] in ids]
-        wanted = {pid for _, pid in links} - persons.keys()
+        wanted = {pid for _, pid in links} - shown.keys()
         if wanted:
-            if len(persons) > 50 * BATCH:
-                persons.clear()  # bounded: an export of millions of rows keeps memory flat
+            if len(shown) > 50 * BATCH:
+                shown.clear()  # bounded: an export of millions of rows keeps memory flat
                 wanted = {pid for _, pid in links}
-            persons.update((p.id, p) for p in await Person.filter(id__in=wanted))
-        inst_ids = {a[11] for a in batch} | {
-            persons[pid].institution_id for _, pid in links
-            if persons[pid].institution_id is not None}
-        missing = inst_ids - institutions.keys()
+            people = [_PersonFacts(row) for row in await _raw_rows(
+                Person.filter(id__in=wanted).values_list(*_PERSON_COLUMNS))]
+            missing = {p.institution_id for p in people if p.institution_id is not None} - institutions.keys()
+            if missing:
+                for i in await Institution.filter(id__in=missing).values_list("id", "name", "path"):
+                    institutions[i[0]] = (i[1], i[2])
+            for person in people:
+                inst = institutions.get(person.institution_id) if person.institution_id is not None else None
+                # Not a Person: the columns the name rule reads, as the model holds them.
+                shown[person.id] = public_person_name(actor, person, inst[1] if inst else None)  # type: ignore[arg-type]
+        missing = {a[11] for a in batch} - institutions.keys()
         if missing:
             for i in await Institution.filter(id__in=missing).values_list("id", "name", "path"):
                 institutions[i[0]] = (i[1], i[2])
         names: dict[int, list[str]] = {}
         for aid, pid in links:
-            person = persons[pid]
-            inst = institutions.get(person.institution_id) if person.institution_id is not None else None
-            names.setdefault(aid, []).append(public_person_name(actor, person, inst[1] if inst else None))
+            names.setdefault(aid, []).append(shown[pid])
+        rows: list[list[Any]] = []
         for (aid, title, event_name, organizer, level, rank, rank_text, category_id, root_id, date, location,
              institution_id, institution_kind, kecamatan_id, desa_id, achiever_kind, status) in batch:
             number += 1
             inst = institutions.get(institution_id)
-            yield [
+            rows.append([
                 number, title, event_name, organizer, level_label[level], rank_label[rank],
                 rank_text or "", categories.get(root_id, ""),
                 categories.get(category_id, "") if category_id != root_id else "",
@@ -118,7 +143,8 @@ async def achievement_rows(actor: Actor | None, flt: AchievementFilter) -> Async
                 achiever_label[achiever_kind], "; ".join(names.get(aid, ())), status_label[status],
                 points.get((level, rank)) if (level, rank) in points
                 else stats.points(base.get(level), factor.get(rank)),
-            ]
+            ])
+        yield rows
 
 
 async def _raw_rows(query: Any) -> list[Any]:
@@ -132,13 +158,23 @@ async def _raw_rows(query: Any) -> list[Any]:
 _FORMULA_START = frozenset("=+-@\t\r")
 
 
-def _csv_cell(value: Any) -> Any:
-    # A leading = + - @ would run as a formula when the file is opened in a spreadsheet.
-    if value.__class__ is str:
-        return "'" + value if value and value[0] in _FORMULA_START else value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+# The columns that hold text someone typed (titles, names, places): a leading = + - @ (or tab, CR) would run
+# as a formula when the file is opened in a spreadsheet, so such a cell gets a leading apostrophe. The other
+# columns are numbers and the export's own labels.
+_CSV_TEXT_COLUMNS = tuple(i for i, h in enumerate(HEADERS) if h not in {
+    "No", "Tingkat", "Peringkat", "Tanggal", "Jenis Instansi", "Jenis Peraih", "Status", "Poin"})
+_CSV_DATE_COLUMN = HEADERS.index("Tanggal")
+
+
+def _csv_rows(rows: list[list[Any]]) -> list[list[Any]]:
+    """The batch's rows as CSV cells (in place): text guarded against formulas, the date in ISO form."""
+    for row in rows:
+        for i in _CSV_TEXT_COLUMNS:
+            value = row[i]
+            if value and value[0] in _FORMULA_START:
+                row[i] = "'" + value
+        row[_CSV_DATE_COLUMN] = row[_CSV_DATE_COLUMN].isoformat()
+    return rows
 
 
 async def csv_chunks(actor: Actor | None, flt: AchievementFilter) -> AsyncIterator[bytes]:
@@ -147,16 +183,13 @@ async def csv_chunks(actor: Actor | None, flt: AchievementFilter) -> AsyncIterat
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow(HEADERS)
-    pending = 0
-    async for row in achievement_rows(actor, flt):
-        writer.writerow([_csv_cell(v) for v in row])
-        pending += 1
-        if pending >= BATCH:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
-    yield buffer.getvalue().encode("utf-8")
+    async for rows in achievement_batches(actor, flt):
+        writer.writerows(_csv_rows(rows))
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():  # no rows: the header alone
+        yield buffer.getvalue().encode("utf-8")
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -319,16 +352,10 @@ async def xlsx_chunks(actor: Actor | None, flt: AchievementFilter) -> AsyncItera
     stream = _XlsxStream()  # the fixed parts and the header row only: made here, so never left unclosed
     finished = False
     try:
-        pending: list[list[Any]] = []
-        async for row in achievement_rows(actor, flt):
-            pending.append(row)
-            if len(pending) >= BATCH:
-                chunk = await workers.files.run(stream.add, pending)
-                pending = []
-                if chunk:
-                    yield chunk
-        if pending:
-            yield await workers.files.run(stream.add, pending)
+        async for rows in achievement_batches(actor, flt):
+            chunk = await workers.files.run(stream.add, rows)
+            if chunk:
+                yield chunk
         yield await workers.files.run(stream.finish)
         finished = True
     finally:

@@ -305,3 +305,17 @@ def sql(query: str) -> str:
 async def execute(query: str, values: list | None = None, connection: Any = None) -> tuple[int, list[dict]]:
     conn = connection or connections.get("default")
     return await conn.execute_query(sql(query), values or [])
+
+
+def batches(connection: Any) -> bool:
+    """Whether `execute_batch` sends its statements together on this connection (SQLite: one trip to the
+    connection's thread) rather than one after the other (PostgreSQL: a round trip each)."""
+    return callable(getattr(connection, "execute_batch", None))
+
+
+async def execute_batch(connection: Any, statements: list[tuple[str, list]]) -> list[list]:
+    """Statements (with `?` placeholders) run in order on one connection; the rows of each."""
+    statements = [(sql(query), values) for query, values in statements]
+    if batches(connection):
+        return await connection.execute_batch(statements)
+    return [list((await connection.execute_query(query, values))[1]) for query, values in statements]

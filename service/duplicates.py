@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from service.db import dialect, sql
+from service.db import batches, dialect, execute_batch, sql
 from service.models import DuplicateHint
 
 log = logging.getLogger("juara.duplicates")
@@ -34,6 +34,7 @@ TITLE_HINT_THRESHOLD = 60
 MAX_HINTS_PER_ACHIEVEMENT = 10
 # SQLite and asyncpg both cap bound parameters per statement; stay far below the caps.
 CHUNK = 2000
+BATCHED_REFRESH = 50  # refreshes of up to this many achievements write their hints in one batch
 # Up to this many persons, SQLite seeks each on the achievement_person(person_id) index (see find_hints).
 SQLITE_PERSON_SEEK_MAX = 100
 
@@ -187,7 +188,22 @@ async def find_hints(
     `members` tells which achievements belong to the whole set being checked when `ids` is one chunk of
     it: a pair of two members is scored once, from its newer side, whichever chunk holds the older one.
     The three kinds of match each add their candidates; the strongest are kept."""
-    subjects = await _entries(conn, ids)
+    files_of: list[Any] | None = None
+    if batches(conn) and len(ids) <= BATCHED_REFRESH:
+        # A step of a few achievements: what is read of them travels in one batch.
+        marks = ", ".join("?" for _ in ids)
+        entry_rows, link_rows, files_of = await execute_batch(conn, [
+            (f"SELECT {_ENTRY_COLUMNS} FROM achievement WHERE id IN ({marks})", list(ids)),
+            (f"SELECT achievement_id, person_id FROM achievement_person WHERE achievement_id IN ({marks})", list(ids)),
+            (f"SELECT achievement_id, sha256 FROM evidence WHERE achievement_id IN ({marks}) AND sha256 IS NOT NULL",
+             list(ids)),
+        ])
+        subjects = {r["id"]: _entry(r) for r in entry_rows}
+        persons: dict[int, set[int]] = defaultdict(set)
+        for r in link_rows:
+            persons[r["achievement_id"]].add(r["person_id"])
+    else:
+        subjects = await _entries(conn, ids)
     if members is None:
         members = subjects.__contains__
     if not subjects:
@@ -202,20 +218,23 @@ async def find_hints(
             mine[other] = (reason, score)
 
     subject_ids = list(subjects)
-    persons = await _persons_of(conn, subject_ids)
-
+    if files_of is None:
+        persons = await _persons_of(conn, subject_ids)
     if files:
-        await _same_evidence_file(conn, subject_ids, add)
+        await _same_evidence_file(conn, subject_ids, add, files_of)
     await _similar_entries(conn, subjects, persons, members, add)
     await _same_person_event(conn, subjects, persons, members, limit, add)
     return _strongest(candidates, limit)
 
 
-async def _same_evidence_file(conn: Any, subject_ids: list[int], add: AddCandidate) -> None:
-    """The same evidence file: a certificate scan uploaded twice."""
+async def _same_evidence_file(conn: Any, subject_ids: list[int], add: AddCandidate,
+                              files_of: list[Any] | None = None) -> None:
+    """The same evidence file: a certificate scan uploaded twice. `files_of`: the subjects' files, if read."""
     hashes: dict[str, set[int]] = defaultdict(set)
-    for r in await _rows_in(conn, "SELECT achievement_id, sha256 FROM evidence", "achievement_id", subject_ids,
-                            " AND sha256 IS NOT NULL"):
+    if files_of is None:
+        files_of = await _rows_in(conn, "SELECT achievement_id, sha256 FROM evidence", "achievement_id", subject_ids,
+                                  " AND sha256 IS NOT NULL")
+    for r in files_of:
         hashes[r["sha256"]].add(r["achievement_id"])
     if hashes:
         for r in await _rows_in(conn, "SELECT achievement_id, sha256 FROM evidence", "sha256", list(hashes)):
@@ -374,10 +393,26 @@ async def refresh(conn: Any, ids: Sequence[int]) -> int:
     if not ids:
         return 0
     found = await find_hints(conn, ids)
-    for part in _chunks(ids):
-        await DuplicateHint.filter(achievement_id__in=part).using_db(conn).delete()
-        await DuplicateHint.filter(original_id__in=part).using_db(conn).delete()
-    await _insert(conn, found)
+    if len(ids) <= BATCHED_REFRESH and batches(conn):
+        # One achievement's step (create, edit, submit): its old hints out and the new ones in, together
+        # (at most MAX_HINTS_PER_ACHIEVEMENT rows each, well within SQLite's parameter limit).
+        marks = ", ".join("?" for _ in ids)
+        statements: list[tuple[str, list]] = [
+            (f"DELETE FROM duplicate_hint WHERE achievement_id IN ({marks})", list(ids)),
+            (f"DELETE FROM duplicate_hint WHERE original_id IN ({marks})", list(ids)),
+        ]
+        if found:
+            created_at = dt.datetime.now(dt.UTC)
+            statements.append((
+                "INSERT INTO duplicate_hint (achievement_id, original_id, reason, score, created_at) VALUES "
+                + ", ".join("(?, ?, ?, ?, ?)" for _ in found),
+                [v for (a, o, r), sc in found.items() for v in (a, o, r.value, sc, created_at)]))
+        await execute_batch(conn, statements)
+    else:
+        for part in _chunks(ids):
+            await DuplicateHint.filter(achievement_id__in=part).using_db(conn).delete()
+            await DuplicateHint.filter(original_id__in=part).using_db(conn).delete()
+        await _insert(conn, found)
     if found:
         log.info("duplicate hints found", extra={"achievements": len(ids), "hints": len(found)})
     return len(found)

@@ -49,6 +49,22 @@ class _StatementRowCount(_RowCountBase):
             return (changed if changed > 0 else 0) or len(rows), rows
 
 
+def _begin(conn: sqlite3.Connection) -> None:
+    conn.commit()
+    conn.execute("BEGIN IMMEDIATE").close()
+
+
+def _run_batch(conn: sqlite3.Connection, statements: list[tuple[str, list]]) -> list[list]:
+    out = []
+    for query, values in statements:
+        cursor = conn.execute(query, values or [])
+        try:
+            out.append(cursor.fetchall())
+        finally:
+            cursor.close()
+    return out
+
+
 def _run_counted(conn: sqlite3.Connection, query: str, values: list) -> tuple[int, list]:
     """In the connection's thread: the statement's rows and the rows it changed itself."""
     cursor = conn.execute(query, values)
@@ -68,6 +84,17 @@ class ImmediateTransactionWrapper(_StatementRowCount, SqliteTransactionWrapper):
 
         return NestedTransactionContext(ImmediateTransactionWrapper(self))
 
+    @translate_exceptions
+    async def execute_batch(self, statements: list[tuple[str, list]]) -> list[list]:
+        """Several statements in one trip to the connection's thread, in order; the rows of each.
+
+        Inside a write transaction every trip is a wait for the event loop while the write lock is held:
+        with other requests on the loop, the trips, not SQLite, set how long the lock is held."""
+        statements = [(query.replace("\x00", "'||CHAR(0)||'"), values) for query, values in statements]
+        async with self.acquire_connection() as connection:
+            self.log.debug("batch: %s", statements)
+            return await connection._execute(_run_batch, connection._conn, statements)
+
     async def begin(self) -> None:
         # The parent is always an ImmediateSqliteClient (its _in_transaction makes this wrapper).
         writers = cast("ImmediateSqliteClient", self._parent)._writers
@@ -79,10 +106,10 @@ class ImmediateTransactionWrapper(_StatementRowCount, SqliteTransactionWrapper):
             raise
 
     async def _begin_immediate(self) -> None:
-        await self._connection.commit()
         for attempt in range(1, BEGIN_ATTEMPTS + 1):
             try:
-                await self._connection.execute("BEGIN IMMEDIATE")
+                # One trip: whatever the connection had open is committed, then the write lock taken.
+                await self._connection._execute(_begin, self._connection._conn)
                 return
             except sqlite3.OperationalError as exc:
                 if "locked" not in str(exc) and "busy" not in str(exc):

@@ -12,7 +12,7 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from service import audit
-from service.db import dialect, sql
+from service.db import batches, dialect, execute_batch, sql
 from service.enums import (
     AchievementLevel,
     AchievementRank,
@@ -105,13 +105,17 @@ _INST_COLS = "institution_id, date, year, status, level, rank, category_id, cate
 _INST_KEY = "institution_id, date, status, level, rank, category_id, kecamatan_id"
 
 
-async def _bump(conn: Any, table: str, cols: str, conflict: str, moves: list[tuple[tuple, int]]) -> None:
-    """Add each (key, delta) to its cell in one statement; the cells it empties are dropped, so that the
-    tables stay as small as the data (the statement returns the counts it left, and only an emptied cell
-    costs a DELETE)."""
+# One change of the aggregates: an upsert that returns the count it left in a cell, and the DELETE that drops
+# the cell when that count is 0 or less (the tables stay as small as the data).
+_Step = tuple[str, list[Any], str | None, list[Any]]
+
+
+def _bump(table: str, cols: str, conflict: str, moves: list[tuple[tuple, int]]) -> _Step | None:
+    """Add each (key, delta) to its cell in one statement (its RETURNING: the counts it left), and the DELETE
+    of the cell a negative delta may empty."""
     moves = [(key, delta) for key, delta in moves if delta]
     if not moves:
-        return
+        return None
     names = [c.strip() for c in conflict.split(",")]
     all_cols = [c.strip() for c in cols.split(",")]
     marks = "(" + ", ".join("?" for _ in range(len(all_cols) + 1)) + ")"
@@ -119,16 +123,54 @@ async def _bump(conn: Any, table: str, cols: str, conflict: str, moves: list[tup
     for key, delta in moves:
         params += [_date_param(v) if isinstance(v, dt.date) else v for v in key]
         params.append(delta)
-    _, rows = await conn.execute_query(sql(
-        f"INSERT INTO {table} ({cols}, count) VALUES {', '.join(marks for _ in moves)} "
-        f"ON CONFLICT ({conflict}) DO UPDATE SET count = {table}.count + excluded.count "
-        f"RETURNING {conflict}, count"
-    ), params)
+    upsert = (f"INSERT INTO {table} ({cols}, count) VALUES {', '.join(marks for _ in moves)} "
+              f"ON CONFLICT ({conflict}) DO UPDATE SET count = {table}.count + excluded.count "
+              f"RETURNING {conflict}, count")
+    emptied = [(key, delta) for key, delta in moves if delta < 0]
+    if not emptied:
+        return upsert, params, None, []
+    # At most one cell loses (an achievement leaves one cell per table).
+    key = emptied[0][0]
     where = " AND ".join(f"{c} = ?" for c in names)
-    for row in rows:
-        if int(row[len(names)]) <= 0:
-            await conn.execute_query(sql(f"DELETE FROM {table} WHERE {where} AND count <= 0"),
-                                     [row[i] for i in range(len(names))])
+    values = dict(zip(all_cols, key, strict=True))
+    delete_params = [_date_param(values[c]) if isinstance(values[c], dt.date) else values[c] for c in names]
+    return upsert, params, f"DELETE FROM {table} WHERE {where} AND count <= 0", delete_params
+
+
+def _bump_yearly(daily_key: tuple, delta: int) -> _Step:
+    """Count and points (with the tables in force) of one achievement into or out of its yearly cell."""
+    _, year, _, status, level, rank, _, root, kec, _, _ = daily_key
+    upsert = (
+        f"INSERT INTO {YEARLY} (year, status, level, category_root_id, kecamatan_id, count, points) "
+        f"SELECT ?, ?, ?, ?, ?, ?, ? * {POINTS_EACH} "
+        f"FROM (SELECT 1 AS one) x{points_join('?', '?')} "
+        "WHERE x.one = 1 "
+        "ON CONFLICT (year, status, level, category_root_id, kecamatan_id) DO UPDATE SET "
+        f"count = {YEARLY}.count + excluded.count, points = {YEARLY}.points + excluded.points "
+        "RETURNING count")
+    params = [year, status, level, root, kec, delta, delta, level, rank]
+    if delta >= 0:
+        return upsert, params, None, []
+    return upsert, params, (
+        f"DELETE FROM {YEARLY} WHERE year = ? AND status = ? AND level = ? AND category_root_id = ? "
+        "AND kecamatan_id = ? AND count <= 0"), [year, status, level, root, kec]
+
+
+async def _apply(conn: Any, steps: list[_Step]) -> None:
+    """The steps in order. Where statements travel together (SQLite) every DELETE goes along (it drops
+    nothing unless the cell is empty); otherwise a DELETE is sent only when its upsert left 0 or less."""
+    if batches(conn):
+        statements: list[tuple[str, list]] = []
+        for upsert, params, delete, delete_params in steps:
+            statements.append((upsert, params))
+            if delete is not None:
+                statements.append((delete, delete_params))
+        await execute_batch(conn, statements)
+        return
+    for upsert, params, delete, delete_params in steps:
+        _, rows = await conn.execute_query(sql(upsert), params)
+        if delete is not None and any(int(row[-1]) <= 0 for row in rows):
+            await conn.execute_query(sql(delete), delete_params)
 
 
 async def achievement_changed(new: Any, old: Any | None, conn: Any = None) -> None:
@@ -138,37 +180,21 @@ async def achievement_changed(new: Any, old: Any | None, conn: Any = None) -> No
     old_keys = _keys(old) if old is not None else None
     if new_keys == old_keys:
         return
+    steps: list[_Step] = []
     for i, (table, cols, conflict) in enumerate(((DAILY, _DAILY_COLS, _DAILY_KEY),
                                                  (BY_INSTITUTION, _INST_COLS, _INST_KEY))):
         # A cell the achievement stays in is left alone (one statement may not change a row twice).
         old_key = old_keys[i] if old_keys is not None else None
         new_key = new_keys[i] if new_keys is not None else None
         if old_key != new_key:
-            await _bump(conn, table, cols, conflict,
-                        [(k, d) for k, d in ((old_key, -1), (new_key, 1)) if k is not None])
+            step = _bump(table, cols, conflict, [(k, d) for k, d in ((old_key, -1), (new_key, 1)) if k is not None])
+            if step is not None:
+                steps.append(step)
     if old_keys is not None:
-        await _bump_yearly(conn, old_keys[0], -1)
+        steps.append(_bump_yearly(old_keys[0], -1))
     if new_keys is not None:
-        await _bump_yearly(conn, new_keys[0], 1)
-
-
-async def _bump_yearly(conn: Any, daily_key: tuple, delta: int) -> None:
-    """Count and points (with the tables in force) of one achievement into or out of its yearly cell."""
-    _, year, _, status, level, rank, _, root, kec, _, _ = daily_key
-    _, rows = await conn.execute_query(sql(
-        f"INSERT INTO {YEARLY} (year, status, level, category_root_id, kecamatan_id, count, points) "
-        f"SELECT ?, ?, ?, ?, ?, ?, ? * {POINTS_EACH} "
-        f"FROM (SELECT 1 AS one) x{points_join('?', '?')} "
-        "WHERE x.one = 1 "
-        "ON CONFLICT (year, status, level, category_root_id, kecamatan_id) DO UPDATE SET "
-        f"count = {YEARLY}.count + excluded.count, points = {YEARLY}.points + excluded.points "
-        "RETURNING count"
-    ), [year, status, level, root, kec, delta, delta, level, rank])
-    if delta < 0 and rows and int(rows[0][0]) <= 0:
-        await conn.execute_query(sql(
-            f"DELETE FROM {YEARLY} WHERE year = ? AND status = ? AND level = ? AND category_root_id = ? "
-            "AND kecamatan_id = ? AND count <= 0"
-        ), [year, status, level, root, kec])
+        steps.append(_bump_yearly(new_keys[0], 1))
+    await _apply(conn, steps)
 
 
 async def _rebuild_yearly(conn: Any) -> None:

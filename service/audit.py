@@ -25,6 +25,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_COLUMNS = ("actor_id", "actor_username", "action", "target_type", "target_id", "before", "after", "created_at")
+_INSERT = f"INSERT INTO audit_event ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)})"
+
 # Fields never copied into the audit trail: personal data and secrets.
 _REDACTED = {"password", "password_hash", "nik", "birth_date", "phone", "token_hash"}
 
@@ -49,14 +52,25 @@ async def record(
 ) -> AuditEvent:
     redacted_before = {k: v for k, v in (before or {}).items() if k not in _REDACTED} if before else None
     redacted_after = {k: v for k, v in (after or {}).items() if k not in _REDACTED} if after else None
+    fields = {
+        "actor_id": actor.user_id if actor else None,
+        "actor_username": actor.username if actor else None,
+        "action": action,
+        "target_type": target_type,
+        "target_id": str(target_id) if target_id is not None else None,
+        "before": _plain(redacted_before),
+        "after": _plain(redacted_after),
+    }
+    if connection is not None and callable(getattr(connection, "defer", None)):
+        # Inside a SQLite write transaction: the line goes with the COMMIT (nothing reads it before), its
+        # values converted by the model's own fields as an INSERT of the ORM would.
+        event = AuditEvent(**fields)
+        meta = AuditEvent._meta.fields_map
+        values = [meta[name].to_db_value(getattr(event, name), event) for name in _COLUMNS]
+        if connection.defer([(_INSERT, values)]):
+            return event
     return await AuditEvent.create(
-        actor_id=actor.user_id if actor else None,
-        actor_username=actor.username if actor else None,
-        action=action,
-        target_type=target_type,
-        target_id=str(target_id) if target_id is not None else None,
-        before=_plain(redacted_before),
-        after=_plain(redacted_after),
+        **fields,
         using_db=connection,
     )
 

@@ -319,3 +319,12 @@ async def execute_batch(connection: Any, statements: list[tuple[str, list]]) -> 
     if batches(connection):
         return await connection.execute_batch(statements)
     return [list((await connection.execute_query(query, values))[1]) for query, values in statements]
+
+
+async def execute_deferred(connection: Any, statements: list[tuple[str, list]]) -> None:
+    """Writes whose results the transaction never reads: on SQLite sent with its COMMIT (one trip to the
+    connection's thread for all of them), elsewhere run now, in order."""
+    defer = getattr(connection, "defer", None)
+    if defer is not None and defer([(sql(query), values) for query, values in statements]):
+        return
+    await execute_batch(connection, statements)

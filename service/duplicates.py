@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from service.db import batches, dialect, execute_batch, sql
+from service.db import batches, dialect, execute_batch, execute_deferred, sql
 from service.models import DuplicateHint
 
 log = logging.getLogger("juara.duplicates")
@@ -407,7 +407,7 @@ async def refresh(conn: Any, ids: Sequence[int]) -> int:
                 "INSERT INTO duplicate_hint (achievement_id, original_id, reason, score, created_at) VALUES "
                 + ", ".join("(?, ?, ?, ?, ?)" for _ in found),
                 [v for (a, o, r), sc in found.items() for v in (a, o, r.value, sc, created_at)]))
-        await execute_batch(conn, statements)
+        await execute_deferred(conn, statements)  # nothing in the step reads the hints again
     else:
         for part in _chunks(ids):
             await DuplicateHint.filter(achievement_id__in=part).using_db(conn).delete()

@@ -17,7 +17,7 @@ from tortoise.backends.sqlite.client import (
     SqliteTransactionWrapper,
     translate_exceptions,
 )
-from tortoise.exceptions import TransactionManagementError
+from tortoise.exceptions import IntegrityError, OperationalError, TransactionManagementError
 
 log = logging.getLogger("juara.db")
 
@@ -54,6 +54,15 @@ def _begin(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE").close()
 
 
+def _flush_and_commit(conn: sqlite3.Connection, statements: list[tuple[str, list]]) -> None:
+    try:
+        _run_batch(conn, statements)
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
 def _run_batch(conn: sqlite3.Connection, statements: list[tuple[str, list]]) -> list[list]:
     out = []
     for query, values in statements:
@@ -79,10 +88,43 @@ class ImmediateTransactionWrapper(_StatementRowCount, SqliteTransactionWrapper):
     a writer later; with several server processes on one file that upgrade fails at once with
     "database is locked" (SQLite cannot wait for it without risking deadlock)."""
 
+    def __init__(self, connection: SqliteClient) -> None:
+        super().__init__(connection)
+        self._deferred: list[tuple[str, list]] = []
+
     def _in_transaction(self):
         from tortoise.backends.base.client import NestedTransactionContext
 
         return NestedTransactionContext(ImmediateTransactionWrapper(self))
+
+    def defer(self, statements: list[tuple[str, list]]) -> bool:
+        """Keep writes whose results this transaction never reads (audit lines, aggregate moves, duplicate
+        hints) to send with the COMMIT, in one trip; False in a nested transaction (a savepoint rolled back
+        alone would have to take them back), where the caller runs them at once."""
+        if not isinstance(self._parent, ImmediateSqliteClient) or self._finalized:
+            return False
+        self._deferred.extend((query.replace("\x00", "'||CHAR(0)||'"), values) for query, values in statements)
+        return True
+
+    async def commit(self) -> None:
+        if self._finalized or not self._deferred:
+            await super().commit()
+            return
+        statements, self._deferred = self._deferred, []
+        self.log.debug("deferred with the commit: %s", statements)
+        # All or nothing: a deferred write that fails rolls the whole transaction back before it is raised.
+        try:
+            await self._connection._execute(_flush_and_commit, self._connection._conn, statements)
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(exc) from exc
+        except sqlite3.OperationalError as exc:
+            raise OperationalError(exc) from exc
+        finally:
+            self._finalized = True
+
+    async def rollback(self) -> None:
+        self._deferred = []
+        await super().rollback()
 
     @translate_exceptions
     async def execute_batch(self, statements: list[tuple[str, list]]) -> list[list]:

@@ -137,3 +137,49 @@ async def test_each_status_change_returns_and_audits_the_row_as_stored(db):
         assert snapshot(returned, fields) == snapshot(stored, fields), action
         event = await AuditEvent.filter(action=action, target_id=str(a.id)).order_by("-id").first()
         assert event is not None and event.after == snapshot(stored, service.AUDIT_FIELDS), action
+
+
+async def test_writes_sent_with_the_commit_are_all_or_nothing(db):
+    """Audit lines, aggregate moves and duplicate hints go with the transaction's COMMIT on SQLite (at once
+    elsewhere): they are stored exactly when the transaction is, and one that fails takes the whole
+    transaction back; the connection is clean for the next one."""
+    import pytest
+    from tortoise.exceptions import IntegrityError
+    from tortoise.transactions import in_transaction
+
+    from service import audit
+    from service.db import execute_deferred
+    from service.models import AuditEvent, Institution
+    from service.security import Actor
+
+    actor = Actor(user_id=None, username="penguji", role=Role.ADMIN)
+    async with in_transaction() as conn:
+        await Institution.filter(id=-1).using_db(conn).update(name="x")
+        await audit.record(actor, "test.kept", "Test", 1, before={"n": 1}, after={"n": [2, "é"]}, connection=conn)
+    kept = await AuditEvent.filter(action="test.kept").first()
+    assert kept is not None and kept.before == {"n": 1} and kept.after == {"n": [2, "é"]}
+    assert kept.actor_username == "penguji" and kept.target_id == "1" and kept.created_at is not None
+
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort):
+        async with in_transaction() as conn:
+            await audit.record(actor, "test.rolled_back", "Test", 2, connection=conn)
+            raise Abort
+    assert not await AuditEvent.filter(action="test.rolled_back").exists()
+
+    school = await make_institution()
+    with pytest.raises(IntegrityError):
+        async with in_transaction() as conn:
+            await Institution.filter(id=school.id).using_db(conn).update(name="Nama Baru")
+            await audit.record(actor, "test.with_a_failing_write", "Test", 3, connection=conn)
+            # A second row with the same primary key as the line above: the deferred writes fail together.
+            await execute_deferred(conn, [(
+                "INSERT INTO audit_event (id, action, target_type, created_at) VALUES (?, ?, ?, ?)",
+                [kept.id, "test.duplicate", "Test", dt.datetime.now(dt.UTC)])])
+    assert (await Institution.get(id=school.id)).name == school.name
+    assert not await AuditEvent.filter(action__in=["test.with_a_failing_write", "test.duplicate"]).exists()
+    async with in_transaction() as conn:
+        await audit.record(actor, "test.after", "Test", 4, connection=conn)
+    assert await AuditEvent.filter(action="test.after").exists()

@@ -12,7 +12,7 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from service import audit
-from service.db import batches, dialect, execute_batch, sql
+from service.db import batches, dialect, execute_deferred, sql
 from service.enums import (
     AchievementLevel,
     AchievementRank,
@@ -157,15 +157,16 @@ def _bump_yearly(daily_key: tuple, delta: int) -> _Step:
 
 
 async def _apply(conn: Any, steps: list[_Step]) -> None:
-    """The steps in order. Where statements travel together (SQLite) every DELETE goes along (it drops
-    nothing unless the cell is empty); otherwise a DELETE is sent only when its upsert left 0 or less."""
+    """The steps in order. Where statements travel together (SQLite: with the transaction's COMMIT, as
+    nothing in the transaction reads the aggregates after a move) every DELETE goes along (it drops nothing
+    unless the cell is empty); otherwise a DELETE is sent only when its upsert left 0 or less."""
     if batches(conn):
         statements: list[tuple[str, list]] = []
         for upsert, params, delete, delete_params in steps:
             statements.append((upsert, params))
             if delete is not None:
                 statements.append((delete, delete_params))
-        await execute_batch(conn, statements)
+        await execute_deferred(conn, statements)
         return
     for upsert, params, delete, delete_params in steps:
         _, rows = await conn.execute_query(sql(upsert), params)

@@ -6,6 +6,7 @@ import csv
 import functools
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qsl, unquote, urlparse
@@ -319,6 +320,40 @@ async def execute_batch(connection: Any, statements: list[tuple[str, list]]) -> 
     if batches(connection):
         return await connection.execute_batch(statements)
     return [list((await connection.execute_query(query, values))[1]) for query, values in statements]
+
+
+# SQLite: rows per INSERT statement of a bulk write. One statement per row (executemany) pays, row by row,
+# what every statement on a table with triggers pays: a statement journal of each page it changes, so that
+# the statement can be undone alone. A statement of many rows pays it once (the achievement table with its
+# indexes and change-stamp triggers: 10 000 rows in 0.13-0.18 s instead of 0.47-0.65 s). SQLite binds at
+# most 32 766 values per statement.
+ROWS_PER_INSERT = 500
+_SQLITE_MAX_VALUES = 30_000
+
+
+async def insert_rows(connection: Any, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Rows written in bulk on the caller's connection: PostgreSQL COPY where the driver offers it (inside
+    the caller's transaction), else one prepared INSERT for all rows; SQLite a few hundred rows per INSERT,
+    every statement sent in one trip to the connection's thread."""
+    if not rows:
+        return
+    names = ", ".join(f'"{c}"' for c in columns)
+    if dialect() == "postgres":
+        raw = getattr(connection, "_connection", None)
+        if raw is not None and hasattr(raw, "copy_records_to_table"):
+            await raw.copy_records_to_table(table, records=rows, columns=list(columns))
+        else:
+            marks = ", ".join(f"${i}" for i in range(1, len(columns) + 1))
+            await connection.execute_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        return
+    per = max(1, min(ROWS_PER_INSERT, _SQLITE_MAX_VALUES // len(columns)))
+    one = "(" + ", ".join("?" for _ in columns) + ")"
+    statements: list[tuple[str, list]] = []
+    for start in range(0, len(rows), per):
+        part = rows[start:start + per]
+        statements.append((f'INSERT INTO "{table}" ({names}) VALUES {", ".join([one] * len(part))}',  # noqa: S608 - names from code
+                           [value for row in part for value in row]))
+    await execute_batch(connection, statements)
 
 
 async def execute_deferred(connection: Any, statements: list[tuple[str, list]]) -> None:

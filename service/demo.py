@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
+from service.db import insert_rows
 from service.demo_data import (  # the tables; this module only draws from them
     BUMD_NAMES,
     BUSINESS_PATTERNS,
@@ -492,9 +493,7 @@ class _Writer:
             async with self.conn.acquire_connection() as raw:
                 await raw.copy_records_to_table(table, records=rows, columns=list(all_columns))
         else:
-            marks = ", ".join("?" for _ in all_columns)
-            quoted = ", ".join(f'"{c}"' for c in all_columns)
-            await self.conn.execute_many(f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})', rows)  # noqa: S608
+            await insert_rows(self.conn, table, all_columns, rows)
 
     async def reset_sequence(self, model: Any) -> None:
         if self.dialect != "postgres":

@@ -16,7 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from service.db import batches, dialect, execute_batch, execute_deferred, sql
+from service.db import batches, dialect, execute_batch, execute_deferred, insert_rows, sql
 from service.models import DuplicateHint
 
 log = logging.getLogger("juara.duplicates")
@@ -178,7 +178,7 @@ AddCandidate = Callable[[int, int, DuplicateReason, int], None]
 
 async def find_hints(
     conn: Any, ids: Sequence[int], members: Callable[[int], bool] | None = None, files: bool = True,
-    limit: int | None = MAX_HINTS_PER_ACHIEVEMENT,
+    limit: int | None = MAX_HINTS_PER_ACHIEVEMENT, entries: dict[int, Entry] | None = None,
 ) -> dict[tuple[int, int, DuplicateReason], int]:
     """The duplicate pairs found for the given achievements: {(newer, older, reason): score}.
 
@@ -187,9 +187,12 @@ async def find_hints(
 
     `members` tells which achievements belong to the whole set being checked when `ids` is one chunk of
     it: a pair of two members is scored once, from its newer side, whichever chunk holds the older one.
-    The three kinds of match each add their candidates; the strongest are kept."""
+    The three kinds of match each add their candidates; the strongest are kept. `entries`: the given
+    achievements, when the caller has just read them."""
     files_of: list[Any] | None = None
-    if batches(conn) and len(ids) <= BATCHED_REFRESH:
+    if entries is not None:
+        subjects = entries
+    elif batches(conn) and len(ids) <= BATCHED_REFRESH:
         # A step of a few achievements: what is read of them travels in one batch.
         marks = ", ".join("?" for _ in ids)
         entry_rows, link_rows, files_of = await execute_batch(conn, [
@@ -419,14 +422,11 @@ async def refresh(conn: Any, ids: Sequence[int]) -> int:
 
 
 async def _insert(conn: Any, found: dict[tuple[int, int, DuplicateReason], int]) -> None:
-    # One prepared INSERT for all rows: model instances per hint cost more than finding them.
+    # Plain rows in bulk: model instances per hint cost more than finding them.
     if found:
         created_at = dt.datetime.now(dt.UTC)
-        await conn.execute_many(
-            sql("INSERT INTO duplicate_hint (achievement_id, original_id, reason, score, created_at) "
-                "VALUES (?, ?, ?, ?, ?)"),
-            [[a, o, r.value, s, created_at] for (a, o, r), s in found.items()],
-        )
+        await insert_rows(conn, "duplicate_hint", ("achievement_id", "original_id", "reason", "score", "created_at"),
+                          [[a, o, r.value, s, created_at] for (a, o, r), s in found.items()])
 
 
 async def refresh_new_rows(conn: Any, institution_id: int, first_id: int, last_id: int, chunk: int = 1000) -> int:
@@ -434,7 +434,7 @@ async def refresh_new_rows(conn: Any, institution_id: int, first_id: int, last_i
     taken in date order, so that memory stays flat however many rows were inserted."""
     total = 0
     cursor: tuple[Any, int] | None = None
-    base = "SELECT id, date FROM achievement WHERE institution_id = ? AND id >= ? AND id <= ?"
+    base = f"SELECT {_ENTRY_COLUMNS} FROM achievement WHERE institution_id = ? AND id >= ? AND id <= ?"
     while True:
         if cursor is None:
             rows = await _rows(conn, f"{base} ORDER BY date, id LIMIT {int(chunk)}", [institution_id, first_id, last_id])
@@ -446,7 +446,9 @@ async def refresh_new_rows(conn: Any, institution_id: int, first_id: int, last_i
         if not rows:
             return total
         # Rows inserted in bulk carry no uploaded files yet: the evidence-file rule has nothing to match.
-        found = await find_hints(conn, [r["id"] for r in rows], lambda i: first_id <= i <= last_id, files=False)
+        subjects = {r["id"]: _entry(r) for r in rows}
+        found = await find_hints(conn, list(subjects), lambda i: first_id <= i <= last_id, files=False,
+                                 entries=subjects)
         await _insert(conn, found)
         total += len(found)
         cursor = (rows[-1]["date"], rows[-1]["id"])

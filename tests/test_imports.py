@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from service import imports
@@ -199,6 +200,39 @@ async def test_a_bad_row_after_several_batches_writes_nothing(client):
     assert await AchievementPerson.all().count() == len(lines)
     assert await Evidence.all().count() == len(lines)
     assert (await ImportBatch.get()).created_count == len(lines)
+    # Each row's achievement, evidence link and person line up (the rows go in several multi-row statements).
+    numbers = {a.id: a.title.rsplit(" ", 1)[1] for a in await Achievement.filter(institution_id=school.id)}
+    names = {p.id: p.name.rsplit(" ", 1)[1] for p in await Person.filter(institution_id=school.id)}
+    assert sorted(numbers.values(), key=int) == [str(i) for i in range(len(lines))]
+    assert all(numbers[e.achievement_id] == e.url.rsplit("/", 1)[1] for e in await Evidence.all())
+    assert all(numbers[link.achievement_id] == names[link.person_id] for link in await AchievementPerson.all())
+
+
+async def test_rows_written_in_bulk_keep_their_values_and_go_in_whole_or_not_at_all(db):
+    # More rows than one statement takes, of values of every kind; a failing row takes the others back.
+    from tortoise.transactions import in_transaction
+
+    from service.db import ROWS_PER_INSERT, insert_rows
+
+    school = await make_institution("SD Negeri 2 Kutasari")
+    stamp = dt.datetime(2026, 3, 1, 7, 30, tzinfo=dt.UTC)
+    columns = ("name", "institution_id", "publication_consent", "birth_date", "created_at")
+    rows = [[f"Siswa {i}", school.id, i % 2 == 0, dt.date(2012, 1, 1) + dt.timedelta(days=i), stamp]
+            for i in range(ROWS_PER_INSERT * 2 + 7)]
+    async with in_transaction() as conn:
+        await insert_rows(conn, "person", columns, rows)
+    stored = {p.name: p for p in await Person.filter(institution_id=school.id)}
+    assert len(stored) == len(rows)
+    for name, _, consent, born, created in rows:
+        assert (stored[name].publication_consent, stored[name].birth_date, stored[name].created_at) == (
+            consent, born, created)
+    taken = max(p.id for p in stored.values())
+    bad = [[taken + 1 + i, f"Siswa baru {i}", school.id, False, None, stamp] for i in range(ROWS_PER_INSERT + 3)]
+    bad[-1][0] = taken  # an id already taken: the last statement fails
+    with pytest.raises(Exception, match="(?i)unique|duplicate"):  # noqa: B017, PT011 - the driver's own error
+        async with in_transaction() as conn:
+            await insert_rows(conn, "person", ("id", *columns), bad)
+    assert await Person.filter(institution_id=school.id).count() == len(rows)
 
 
 async def test_row_problems_cover_required_dates_and_lists(client):

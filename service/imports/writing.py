@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 from service import audit, duplicates
 from service.clock import now
 from service.config import get_settings
-from service.db import bulk_transaction, dialect, sql
+from service.db import bulk_transaction, dialect, insert_rows
 from service.directory import can_act_for
 from service.enums import (
     AchievementStatus,
@@ -64,26 +64,14 @@ async def _reserve_ids(conn: Any, table: str, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
-async def _insert_many(conn: Any, table: str, columns: tuple[str, ...], statement: str, rows: list[list]) -> None:
-    """PostgreSQL: COPY into the table inside the transaction (several times faster than INSERTs);
-    SQLite: executemany of one prepared INSERT."""
-    raw = getattr(conn, "_connection", None) if dialect() == "postgres" else None
-    if raw is not None and hasattr(raw, "copy_records_to_table"):
-        await raw.copy_records_to_table(table, records=rows, columns=list(columns))
-        return
-    await conn.execute_many(statement, rows)
-
-
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})")
-
-
 class _RowProblems(Exception):  # noqa: N818 - control flow: leaves the transaction so that it rolls back
     """Some row had a problem: the rows already written are rolled back."""
 
 
 _LINK_COLUMNS = ("achievement_id", "person_id")
 _URL_COLUMNS = ("achievement_id", "kind", "url", "uploaded_by_id", "created_at")
+_PERSON_COLUMNS = ("id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "role",
+                   "consent_given_by", "consent_recorded_at", "created_at")
 
 
 async def _check_and_write(actor: Actor, institution: Institution, path: Path, is_xlsx: bool, report: ImportReport,
@@ -115,8 +103,6 @@ async def _check_and_write(actor: Actor, institution: Institution, path: Path, i
     created_at = now()
     tail = (institution.id, institution.kind.value if hasattr(institution.kind, "value") else institution.kind,
             AchievementStatus.DRAFT.value, created_at, created_at, actor.user_id, 1)
-    insert_achievement = _insert_sql("achievement", _ACHIEVEMENT_COLUMNS)
-    insert_url = _insert_sql("evidence", _URL_COLUMNS)
 
     async def write_batch(conn: Any, rows: Sequence[tuple]) -> None:
         ids = await _reserve_ids(conn, "achievement", len(rows))
@@ -126,9 +112,8 @@ async def _check_and_write(actor: Actor, institution: Institution, path: Path, i
             report.achievement_ids.append(aid)
             achievements.append([aid, *values, *tail])
             urls.extend([aid, EvidenceKind.URL.value, u, actor.user_id, created_at] for u in row_urls)
-        await _insert_many(conn, "achievement", _ACHIEVEMENT_COLUMNS, insert_achievement, achievements)
-        if urls:
-            await _insert_many(conn, "evidence", _URL_COLUMNS, insert_url, urls)
+        await insert_rows(conn, "achievement", _ACHIEVEMENT_COLUMNS, achievements)
+        await insert_rows(conn, "evidence", _URL_COLUMNS, urls)
         if progress:
             progress("write", len(report.achievement_ids), report.valid_rows if not overlap else None)
 
@@ -211,11 +196,7 @@ async def _write_rest(actor: Actor, institution: Institution, report: ImportRepo
             person_ids[key] = pid
             person_rows.append([pid, new.name, institution.id, refs.institution_kecamatan_id, refs.institution_desa_id,
                          new.consent, new.role, new.giver, created_at if new.consent else None, created_at])
-        await conn.execute_many(_insert_sql("person", (
-            "id", "name", "institution_id", "kecamatan_id", "desa_id", "publication_consent", "role",
-            "consent_given_by", "consent_recorded_at", "created_at",
-        )), person_rows)
-    insert_link = _insert_sql("achievement_person", _LINK_COLUMNS)
+        await insert_rows(conn, "person", _PERSON_COLUMNS, person_rows)
     ids = report.achievement_ids
     position = 0
     for rows in _spooled_batches(spool):
@@ -224,8 +205,7 @@ async def _write_rest(actor: Actor, institution: Institution, report: ImportRepo
             aid = ids[position]
             position += 1
             links.extend([aid, person_ids[k]] for k in dict.fromkeys(parsed.persons))
-        if links:
-            await _insert_many(conn, "achievement_person", _LINK_COLUMNS, insert_link, links)
+        await insert_rows(conn, "achievement_person", _LINK_COLUMNS, links)
     return new_ids
 
 

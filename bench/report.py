@@ -136,7 +136,17 @@ def machine(meta: dict[str, Any]) -> str:
         f"Run {meta.get('date')} ({meta.get('mode')}, sizes {', '.join(f'{s:,}' for s in meta.get('sizes', []))}; "
         f"{meta.get('seconds')} s); load average {meta.get('load_average_at_start', 0):.1f} at the start and "
         f"{meta.get('load_average_at_end', 0):.1f} at the end. Command: `{meta.get('command')}`."
+        + _earlier(meta.get("earlier_run"))
     )
+
+
+def _earlier(run: dict[str, Any] | None) -> str:
+    """A merged file: the run whose records were kept for the cases not run again."""
+    if not run:
+        return ""
+    return (f" The cases not run again are from the run of {run.get('date')} ({run.get('seconds')} s; load average "
+            f"{run.get('load_average_at_start') or 0:.1f} at the start and {run.get('load_average_at_end') or 0:.1f} "
+            "at the end).")
 
 
 def section(title: str, payload: dict[str, Any]) -> str:

@@ -323,10 +323,10 @@ async def execute_batch(connection: Any, statements: list[tuple[str, list]]) -> 
 
 
 # SQLite: rows per INSERT statement of a bulk write. One statement per row (executemany) pays, row by row,
-# what every statement on a table with triggers pays: a statement journal of each page it changes, so that
-# the statement can be undone alone. A statement of many rows pays it once (the achievement table with its
-# indexes and change-stamp triggers: 10 000 rows in 0.13-0.18 s instead of 0.47-0.65 s). SQLite binds at
-# most 32 766 values per statement.
+# what every statement on a table with triggers pays: a journal of each page it changes, so that the
+# statement can be undone alone (for one achievement row, written to a temporary file). A statement of many
+# rows pays it once (the achievement table with its indexes and change-stamp triggers: 10 000 rows in
+# 0.13-0.18 s instead of 0.47-0.65 s). SQLite binds at most 32 766 values per statement.
 ROWS_PER_INSERT = 500
 _SQLITE_MAX_VALUES = 30_000
 

@@ -316,7 +316,6 @@ async def _same_person_event(conn: Any, subjects: dict[int, Entry], persons: dic
         window = dt.timedelta(days=PERSON_EVENT_WINDOW_DAYS)
         lo = min(e.date for e in subjects.values()) - window
         hi = max(e.date for e in subjects.values()) + window
-        cols = ", ".join(f"a.{c.strip()}" for c in _ENTRY_COLUMNS.split(","))
         # Only the persons' achievements within the window around these subjects are read. A few persons are
         # sought on the person_id index (an edited achievement, a small file: 3 ms instead of 86 ms on the
         # 100k bench). With many persons SQLite still walks the date window and probes the (achievement_id,
@@ -324,19 +323,26 @@ async def _same_person_event(conn: Any, subjects: dict[int, Entry], persons: dic
         # unary plus makes it seek each achievement's links and test the person against the list (41 ms).
         # PostgreSQL's planner picks well either way.
         column = "+ap.person_id" if dialect() == "sqlite" and len(person_ids) > SQLITE_PERSON_SEEK_MAX else "ap.person_id"
+        # The rule looks at the others' day and event only.
         links = await _rows_in(
-            conn, f"SELECT ap.person_id, ap.achievement_id, {cols} FROM achievement_person ap "
+            conn, "SELECT ap.person_id, ap.achievement_id, a.date, a.event_name FROM achievement_person ap "
             "JOIN achievement a ON a.id = ap.achievement_id", column, person_ids,
             " AND a.date >= ? AND a.date <= ?", [_date_param(lo), _date_param(hi)],
         )
-        others = {r["achievement_id"]: subjects.get(r["achievement_id"]) or _entry(r) for r in links}
         # Each person's achievements grouped by (day, event), the groups in date order, so that only those
         # within the window are looked at and each group's event is scored once: its members tie on
         # everything but their id.
         grouped: dict[int, dict[tuple[int, str], list[int]]] = defaultdict(lambda: defaultdict(list))
+        days_of: dict[Any, int] = {}
         for r in links:
-            other = others[r["achievement_id"]]
-            grouped[r["person_id"]][(other.date.toordinal(), other.event)].append(other.id)
+            oid = r["achievement_id"]
+            subject = subjects.get(oid)
+            if subject is not None:
+                day = subject.date.toordinal()
+            else:
+                raw = r["date"]
+                day = days_of.get(raw) or days_of.setdefault(raw, _date(raw).toordinal())
+            grouped[r["person_id"]][(day, r["event_name"])].append(oid)
         timeline: dict[int, tuple[list[int], list[tuple[str, list[int]]]]] = {}
         for pid, groups in grouped.items():
             keys = sorted(groups)

@@ -42,12 +42,13 @@ def current() -> Deadline | None:
     return _deadline.get()
 
 
-def reset(token: contextvars.Token) -> None:
-    """The request is done (answered or abandoned): its deadline no longer applies."""
+def reset(token: contextvars.Token, release: bool = True) -> None:
+    """The request is done (answered or abandoned): its deadline no longer applies. With `release` false, the
+    work it started still unwinds elsewhere, and releases the deadline when it is done."""
     deadline = _deadline.get()
     _deadline.reset(token)
-    if deadline is not None:
-        release(deadline)
+    if deadline is not None and release:
+        _release(deadline)
 
 
 def expire(deadline: Deadline) -> None:
@@ -64,6 +65,11 @@ def expire(deadline: Deadline) -> None:
 
 
 def release(deadline: Deadline) -> None:
+    """The work under the deadline is done: the cycle collector resumes once no abandoned work unwinds."""
+    _release(deadline)
+
+
+def _release(deadline: Deadline) -> None:
     global _unwinding
     with _lock:
         if deadline.released:

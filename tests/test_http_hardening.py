@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import time
 
 import httpx
 import pytest
@@ -198,6 +199,66 @@ async def test_timeout_gives_504_json():
         resp = await c.get("/anything")
     assert resp.status_code == 504
     assert error_codes(resp.json()) == ["TIMEOUT"]
+
+
+async def test_a_request_still_unwinding_at_the_hard_stop_is_answered_and_left_to_finish():
+    """Past the hard stop the 504 goes out at once; the work, which stops by itself at its deadline checks, is not
+    cancelled (cancelling drops the resolvers not yet started, unawaited) and its later sends are dropped."""
+    from service import deadlines
+
+    outcome = {}
+
+    async def unwinding(scope, receive, send):
+        outcome["deadline"] = deadlines.current()
+        for _ in range(100):  # work in steps, each checking the deadline
+            if deadlines.passed():
+                break
+            await asyncio.sleep(0.005)
+        try:
+            await asyncio.sleep(0.3)  # unwinding an abandoned answer, past the hard stop
+        except asyncio.CancelledError:
+            outcome["cancelled"] = True
+            raise
+        outcome["unwound"] = True
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"late"})
+
+    guarded = GuardMiddleware(unwinding, timeout_seconds=0.05)
+    guarded.hard_stop_grace_seconds = 0.01
+    started = time.perf_counter()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=guarded), base_url="http://t") as c:
+        resp = await c.get("/anything")
+    assert time.perf_counter() - started < 0.25
+    assert resp.status_code == 504 and error_codes(resp.json()) == ["TIMEOUT"]
+    deadline = outcome.pop("deadline")
+    assert deadline.expired and not deadline.released  # the cycle collector paused while it unwinds
+    for _ in range(100):
+        if outcome:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0)
+    assert outcome == {"unwound": True}
+    assert deadline.released
+
+
+async def test_an_abandoned_request_waiting_on_something_is_cancelled_a_few_seconds_on():
+    outcome = {}
+
+    async def stuck(scope, receive, send):
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            outcome["cancelled"] = True
+            raise
+
+    guarded = GuardMiddleware(stuck, timeout_seconds=0.05)
+    guarded.unwind_seconds = 0.1
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=guarded), base_url="http://t") as c:
+        resp = await c.get("/anything")
+    assert resp.status_code == 504
+    assert outcome == {}
+    await asyncio.sleep(0.3)
+    assert outcome == {"cancelled": True}
 
 
 async def test_app_applies_request_timeout_setting(db):

@@ -22,6 +22,8 @@ TIMEOUT_MESSAGE = "Permintaan memakan waktu terlalu lama dan dihentikan. Silakan
 
 # How long after its deadline a request that does not stop by itself is cancelled.
 HARD_STOP_GRACE_SECONDS = 0.25
+# How long after that an abandoned request still running is cancelled.
+UNWIND_SECONDS = 5.0
 
 # A client-chosen request id is echoed only when it is short and harmless in a log line or a header.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -138,6 +140,11 @@ class BodySizeLimitMiddleware:
 class GuardMiddleware:
     """A per-request time limit (504) and a last line of defence: any exception becomes a masked JSON 500."""
 
+    hard_stop_grace_seconds: float = HARD_STOP_GRACE_SECONDS
+    # How long an abandoned request may go on unwinding after its 504 before it is cancelled (work waiting on
+    # something else, a query or a file, does not stop by itself).
+    unwind_seconds: float = UNWIND_SECONDS
+
     def __init__(self, app, timeout_seconds: float) -> None:
         self.app = app
         self.timeout_seconds = timeout_seconds
@@ -148,43 +155,97 @@ class GuardMiddleware:
             return
         request_id = request_id_of(scope)
         started = False
+        answered = False  # the 504 went out while the work still ran: whatever it sends later is dropped
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if answered:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        # At the deadline the timer marks it passed: the loops that never await and every resolver not yet
-        # started stop at their next check (service/deadlines.py, schema/execution.py), closing what they had
-        # not begun. Work waiting on something else (a query, a file) is cancelled at its await a moment later:
-        # cancelling at once would also drop the resolvers not yet started, unawaited.
         token = deadlines.start(self.timeout_seconds)
         deadline = deadlines.current()
-        timer = None
-        hard_stop = None
-        if deadline is not None:
-            loop = asyncio.get_running_loop()
-            timer = loop.call_at(loop.time() + self.timeout_seconds, deadlines.expire, deadline)
-            hard_stop = self.timeout_seconds + min(HARD_STOP_GRACE_SECONDS, self.timeout_seconds)
+        if deadline is None:
+            try:
+                await self.app(scope, receive, guarded_send)
+            except Exception:
+                await self._failed(send, request_id, scope, started)
+            finally:
+                deadlines.reset(token)
+            return
+
+        # At the deadline the timer marks it passed: the loops that never await and every resolver not yet
+        # started stop at their next check (service/deadlines.py, schema/execution.py), closing what they had
+        # not begun. A request still running a moment later (the hard stop) is answered with its 504 there and
+        # then, and left to unwind: cancelling it would drop the resolvers not yet started, unawaited. Work
+        # waiting on something else (a query, a file) is cancelled if it has not ended a few seconds later.
+        loop = asyncio.get_running_loop()
+        timer = loop.call_at(loop.time() + self.timeout_seconds, deadlines.expire, deadline)
+        hard_stop = self.timeout_seconds + min(self.hard_stop_grace_seconds, self.timeout_seconds)
+        work = loop.create_task(self.app(scope, receive, guarded_send))
+        handed_off = False
         try:
-            async with asyncio.timeout(hard_stop):
-                await self.app(scope, receive, tracking_send)
-        except (TimeoutError, deadlines.DeadlineExceeded):
-            log.error("request timed out", extra={"request_id": request_id, "path": scope.get("path"),
-                                                  "timeout_seconds": self.timeout_seconds})
-            if not started:
-                body = error_body(TIMEOUT_MESSAGE, "TIMEOUT", request_id)
-                await send_json_error(send, 504, body, request_id)
-        except Exception:
-            log.exception("unhandled error", extra={"request_id": request_id, "path": scope.get("path")})
-            if not started:
-                await send_json_error(send, 500, error_body(MASKED_MESSAGE, "INTERNAL_SERVER_ERROR", request_id),
-                                      request_id)
+            try:
+                async with asyncio.timeout(hard_stop):
+                    await asyncio.shield(work)
+            except asyncio.CancelledError:
+                work.cancel()
+                raise
+            except BaseException:
+                if work.done():
+                    pass  # the work's own exception (or the hard stop just as it ended): handled below
+                elif started:
+                    # A streamed response under way can only be cut off.
+                    work.cancel()
+                    await asyncio.wait((work,))
+                else:
+                    answered = handed_off = True
+                    self._log_timeout(request_id, scope)
+                    await send_json_error(send, 504, error_body(TIMEOUT_MESSAGE, "TIMEOUT", request_id), request_id)
+                    stop = loop.call_later(self.unwind_seconds, work.cancel)
+                    work.add_done_callback(lambda done: _abandoned_done(done, stop, deadline))
+                    return
+            if work.cancelled():  # cut off at the hard stop
+                self._log_timeout(request_id, scope)
+                return
+            error = work.exception()
+            if error is None:
+                return
+            if isinstance(error, (TimeoutError, deadlines.DeadlineExceeded)):
+                self._log_timeout(request_id, scope)
+                if not started:
+                    await send_json_error(send, 504, error_body(TIMEOUT_MESSAGE, "TIMEOUT", request_id), request_id)
+            elif isinstance(error, Exception):
+                log.error("unhandled error", exc_info=error,
+                          extra={"request_id": request_id, "path": scope.get("path")})
+                if not started:
+                    await send_json_error(send, 500, error_body(MASKED_MESSAGE, "INTERNAL_SERVER_ERROR", request_id),
+                                          request_id)
+            else:
+                raise error
         finally:
-            if timer is not None:
-                timer.cancel()
-            deadlines.reset(token)
+            timer.cancel()
+            deadlines.reset(token, release=not handed_off)
+
+    def _log_timeout(self, request_id: str, scope: Scope) -> None:
+        log.error("request timed out", extra={"request_id": request_id, "path": scope.get("path"),
+                                              "timeout_seconds": self.timeout_seconds})
+
+    async def _failed(self, send, request_id: str, scope: Scope, started: bool) -> None:
+        log.exception("unhandled error", extra={"request_id": request_id, "path": scope.get("path")})
+        if not started:
+            await send_json_error(send, 500, error_body(MASKED_MESSAGE, "INTERNAL_SERVER_ERROR", request_id),
+                                  request_id)
+
+
+def _abandoned_done(work: asyncio.Task, stop: asyncio.TimerHandle, deadline: deadlines.Deadline) -> None:
+    """An abandoned request has unwound (or was cancelled): its outcome is known, its deadline released."""
+    stop.cancel()
+    if not work.cancelled():
+        work.exception()  # retrieved: it was answered with the 504 already
+    deadlines.release(deadline)
 
 
 async def masked_500(request, exc: Exception):

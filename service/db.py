@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import functools
 import logging
@@ -123,6 +124,7 @@ async def init_db(url: str | None = None) -> None:
 
 async def close_db() -> None:
     await _close_bulk_client()
+    await _close_health_connection()
     try:
         # Through Tortoise, not `connections`: that also drops the global fallback context, so a later
         # init in another event loop (`juara serve` after its start-up check) does not refuse to start.
@@ -220,8 +222,54 @@ async def _close_bulk_client() -> None:
         await client.close()
 
 
+# /healthz on PostgreSQL asks on a connection of its own: under load every pooled connection can be taken by
+# the requests in hand, and the probe waited its turn for one although the server would answer at once.
+_health_conn: Any = None
+_health_of: Any = None  # the pool client whose server the connection asks
+_health_lock: asyncio.Lock | None = None
+HEALTH_TIMEOUT_SECONDS = 5.0
+
+
 async def ping() -> None:
-    await connections.get("default").execute_query("SELECT 1")
+    """Whether the database answers a `SELECT 1` (raises otherwise)."""
+    global _health_conn, _health_lock, _health_of
+    default = connections.get("default")
+    if default.capabilities.dialect != "postgres":
+        await default.execute_query("SELECT 1")
+        return
+    if _health_lock is None:
+        _health_lock = asyncio.Lock()
+    async with _health_lock:
+        conn = _health_conn
+        try:
+            if conn is None or conn.is_closed() or _health_of is not default:
+                import asyncpg
+
+                if conn is not None:
+                    conn.terminate()
+                    conn = _health_conn = None
+                _health_of = default
+                conn = _health_conn = await asyncpg.connect(
+                    host=default.host, port=default.port, user=default.user, password=default.password,
+                    database=default.database, timeout=HEALTH_TIMEOUT_SECONDS,
+                    server_settings={"application_name": "juara-health"},
+                )
+            await conn.fetchval("SELECT 1", timeout=HEALTH_TIMEOUT_SECONDS)
+        except BaseException:
+            _health_conn = None  # opened again by the next probe
+            if conn is not None:
+                conn.terminate()
+            raise
+
+
+async def _close_health_connection() -> None:
+    global _health_conn, _health_lock
+    conn, _health_conn, _health_lock = _health_conn, None, None
+    if conn is not None and not conn.is_closed():
+        try:
+            await conn.close(timeout=HEALTH_TIMEOUT_SECONDS)
+        except Exception:  # noqa: BLE001 - closing a connection that already failed
+            conn.terminate()
 
 
 # --- reference data -------------------------------------------------------------------------

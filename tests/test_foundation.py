@@ -135,6 +135,31 @@ async def test_bootstrap_admin_needs_both_settings(db):
 
 # --- health check -----------------------------------------------------------------------------
 
+async def test_healthz_answers_while_every_pooled_connection_is_taken(client):
+    """Under load the requests in hand can hold every pooled connection (PostgreSQL) or the write lock
+    (SQLite): the probe still answers at once."""
+    import asyncio
+
+    from tortoise import connections
+
+    from service import db
+
+    default = connections.get("default")
+    if db.dialect() == "postgres":
+        pool = default._pool
+        held = [await pool.acquire() for _ in range(pool.get_max_size())]
+        try:
+            resp = await asyncio.wait_for(client.get("/healthz"), 3)
+        finally:
+            for conn in held:
+                await pool.release(conn)
+    else:
+        async with db.bulk_transaction() as conn:
+            await conn.execute_query("UPDATE kecamatan SET name = name WHERE id = (SELECT MIN(id) FROM kecamatan)")
+            resp = await asyncio.wait_for(client.get("/healthz"), 3)
+    assert resp.status_code == 200 and resp.json()["status"] == "ok"
+
+
 async def test_healthz_unhealthy_when_database_unreachable(client):
     from tortoise import connections
     from tortoise.backends.asyncpg import AsyncpgDBClient

@@ -114,9 +114,12 @@ async def paginate(
     after: str | None = None,
     last: int | None = None,
     before: str | None = None,
+    every_cursor: bool = True,
 ) -> Connection:
     """A page of `queryset`. A queryset that can seek (`seek(key)`, `key_of(row)`) gets cursors carrying the
-    row's position, and a page after such a cursor starts there on the index instead of at an OFFSET."""
+    row's position, and a page after such a cursor starts there on the index instead of at an OFFSET.
+    With `every_cursor` False only the first and last edge carry theirs (pageInfo's), for a caller that
+    reads no other."""
     first, after, last, before = given(first), given(after), given(last), given(before)
     check_page_args(first, last)
     start, after_key = _decode_cursor(after, "after") if after else (-1, None)
@@ -151,7 +154,9 @@ async def paginate(
             has_next = True if before else False
         has_previous = offset > 0
     key_of = queryset.key_of if seekable else lambda row: None
-    edges = [Edge(cursor=_encode_cursor(offset + i, key_of(row)), node=convert(row)) for i, row in enumerate(rows)]
+    last_index = len(rows) - 1
+    edges = [Edge(cursor=_encode_cursor(offset + i, key_of(row)) if every_cursor or i in (0, last_index) else "",
+                  node=convert(row)) for i, row in enumerate(rows)]
     return Connection(
         edges=edges,
         page_info=PageInfo(

@@ -7,6 +7,7 @@ import copy
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import Any, cast
 
 from tortoise.expressions import F, Q, Subquery
@@ -82,6 +83,16 @@ def visible_achievements(actor: Actor | None) -> QuerySet[Achievement]:
     return qs.filter(status=AchievementStatus.VERIFIED)
 
 
+def visibility_key(actor: Actor | None) -> tuple[Any, ...]:
+    """What `visible_achievements` reads of the caller: two callers with the same key see the same rows,
+    by the same SQL."""
+    if actor is not None and actor.can_see_everything:
+        return ("everything",)
+    if actor is not None and actor.institution_path:
+        return ("verified+subtree", actor.institution_path)
+    return ("verified",)
+
+
 async def get_visible(actor: Actor | None, achievement_id: int) -> Achievement | None:
     return await visible_achievements(actor).filter(id=achievement_id).first()
 
@@ -101,6 +112,7 @@ class AchievementFilter:
     search: str | None = None
 
 
+_FILTER_FIELDS = tuple(f.name for f in dataclass_fields(AchievementFilter))
 ORDER_FIELDS = {"DATE": "date", "CREATED_AT": "created_at", "LEVEL": "level_order"}
 
 
@@ -134,6 +146,18 @@ def seek_after(qs: QuerySet[Achievement], order_field: str, descending: bool, ke
     # on the (status, column) index: the OR alone makes the planner filter every earlier row.
     beyond_pk: dict[str, Any] = {f"id__{op}": pk}
     return qs.filter(**{f"{column}__{op}e": value}).filter(Q(**{f"{column}__{op}": value}) | Q(**beyond_pk))
+
+
+def filtered_key(
+    actor: Actor | None, flt: AchievementFilter | None, order_field: str = "DATE", descending: bool = True
+) -> tuple[Any, ...] | None:
+    """A key naming the SQL that `filtered_achievements` builds for these arguments, for a caller that keeps
+    the statement instead of building it again; None when that SQL depends on stored rows as well (a
+    category filter reads the category's descendants)."""
+    f = flt or AchievementFilter()
+    if f.category_id is not None:
+        return None
+    return (visibility_key(actor), *(getattr(f, name) for name in _FILTER_FIELDS), order_field, descending)
 
 
 async def filtered_achievements(

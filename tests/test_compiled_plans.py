@@ -408,3 +408,68 @@ def _without_request_ids(body: Any) -> Any:
     for error in body.get("errors") or ():
         (error.get("extensions") or {}).pop("requestId", None)
     return body
+
+
+async def test_a_page_read_by_the_statement_an_earlier_request_built_is_the_ordinary_answer(apps, world, monkeypatch):
+    """A forward page's statement of ids is built once per caller's visibility and arguments and read again
+    as it is: the rows are read afresh every time (a change shows at once), callers who see different rows
+    never share one, and a category filter, whose SQL holds the category's descendants, is built every time."""
+    from schema.achievements import compiled
+    from service import achievements as achievements_service
+    from service.models import Achievement, Category
+
+    logins, _ = world
+    built: list[tuple[Any, ...]] = []
+    filtered = achievements_service.filtered_achievements
+
+    async def counted(actor, flt, *order):
+        built.append((actor.user_id if actor else None, flt))
+        return await filtered(actor, flt, *order)
+
+    monkeypatch.setattr(achievements_service, "filtered_achievements", counted)
+    compiled._ids_statements.clear()
+    query = "query($first: Int, $after: String, $filter: AchievementFilter) { achievements(first: $first, " \
+        "after: $after, filter: $filter) { pageInfo { hasNextPage endCursor } edges { node { id title status } } } }"
+    counted_query = query.replace("pageInfo {", "totalCount pageInfo {")
+
+    async def ask(variables, login=None, text=query) -> dict[str, Any]:
+        built.clear()
+        return (await both(apps, text, variables, login))["data"]["achievements"]
+
+    first = await ask({"first": 5})
+    assert len(built) == 2  # the plan's request and the ordinary path's
+    assert await ask({"first": 5}) == first and len(built) == 1  # the plan's kept statement: the ordinary path's only
+    cursor = first["pageInfo"]["endCursor"]
+    second = await ask({"first": 5, "after": cursor})
+    assert len(built) == 2 and not {e["node"]["id"] for e in second["edges"]} & {e["node"]["id"] for e in first["edges"]}
+    assert await ask({"first": 5, "after": cursor}) == second and len(built) == 1
+    # Callers who see more get a statement of their own.
+    for caller in ("own contributor", "admin"):
+        mine = await ask({"first": 5}, logins[caller])
+        assert len(built) == 2
+        assert await ask({"first": 5}, logins[caller]) == mine and len(built) == 1
+    admin_rows = await ask({"first": 100}, logins["admin"])
+    assert {e["node"]["status"] for e in admin_rows["edges"]} - {"VERIFIED"}  # the admin sees more than the public
+    assert {e["node"]["status"] for e in (await ask({"first": 100}))["edges"]} == {"VERIFIED"}
+    # A change of the rows shows on the kept statement at once, with the total.
+    total = (await ask({"first": 5}, text=counted_query))["totalCount"]
+    draft = await Achievement.exclude(status="VERIFIED").order_by("id").first()
+    await Achievement.filter(id=draft.id).update(status="VERIFIED", date=dt.date.today() + dt.timedelta(days=1))
+    after_change = await ask({"first": 5}, text=counted_query)
+    assert len(built) == 2  # the ordinary path's, and the plan's for the total only
+    assert after_change["totalCount"] == total + 1
+    assert after_change["edges"][0]["node"]["id"] == _gid("Achievement", draft.id)
+    changed = await ask({"first": 5})
+    assert len(built) == 1 and changed["edges"][0]["node"]["id"] == _gid("Achievement", draft.id)
+    # A category filter is built every time: a category added under it changes its SQL.
+    parent = await Category.filter(parent_id__isnull=True).order_by("id").first()
+    by_category = {"first": 100, "filter": {"categoryId": _gid("Category", parent.id)}}
+    before = await ask(by_category)
+    assert len(built) == 2
+    await ask(by_category)
+    assert len(built) == 2
+    child = await Category.create(slug="cabang-uji", name="Cabang uji", parent_id=parent.id)
+    moved = await Achievement.filter(status="VERIFIED").exclude(category_id=parent.id).order_by("id").first()
+    await Achievement.filter(id=moved.id).update(category_id=child.id)
+    now = await ask(by_category)
+    assert len(built) == 2 and len(now["edges"]) == min(100, len(before["edges"]) + 1)

@@ -9,8 +9,10 @@ persons of the page) and builds the response directly, without graphql-core reso
 achievement and without building ORM objects.
 
 What the plan answers is exactly what the ordinary execution answers: the same queryset and visibility
-(`achievement_queryset`), the same pagination (`paginate`), the root field's own permission objects, the same
-person-name rule (`directory.public_person_name`), the same scalar serialisers. Anything else (another root
+(`filtered_achievements`, as `achievement_queryset` calls it), the same pagination (`paginate`), the root
+field's own permission objects, the same person-name rule (`directory.public_person_name`), the same scalar
+serialisers. A forward page's statement of ids is kept under the arguments that fix it (`filtered_key`, first,
+after) and read again as it is by the next request with the same ones. Anything else (another root
 field, a directive, a field with arguments, a resolver, permission classes or extensions of its own, a
 repeated response key, invalid variables, a caller the root field's gates refuse, any error) takes the
 ordinary path, which then answers or reports it as usual.
@@ -49,8 +51,8 @@ from strawberry.types.arguments import convert_arguments
 from tortoise.fields import BigIntField, CharField, IntField, SmallIntField, TextField
 
 from schema.achievements.prefetch import PageFirst
-from schema.achievements.queries import achievement_order, achievement_queryset
-from schema.ids import encode_id
+from schema.achievements.queries import achievement_order, to_service_filter
+from schema.ids import encode_id, given
 from schema.pagination import check_page_args, paginate
 from service import achievements as achievements_service
 from service import directory
@@ -98,6 +100,8 @@ class Plan:
     person_source: str = ""
     scope: dict[str, Any] = field(default_factory=dict)
     build_node: Callable[[Any, Run], dict[str, Any]] | None = None
+    edge_cursors: bool = False  # some edge selects its cursor (else only pageInfo's two are made)
+    static_args: dict[str, Any] | None = None  # the root field's arguments of a document without variables
 
     def column(self, path: str) -> int:
         if path not in self.columns:
@@ -414,6 +418,7 @@ def compile_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: 
                     parts.append((_key(e), "typename", edge_type.name))
                 elif e.name.value == "cursor" and e.selection_set is None:
                     parts.append((_key(e), "cursor", None))
+                    plan.edge_cursors = True
                 elif e.name.value == "node":
                     _node(plan, _unwrap(edge_type.fields["node"].type), e, fragments)
                     parts.append((_key(e), "node", None))
@@ -472,11 +477,54 @@ class TuplePage(PageFirst):
             key = self._keys[raw] = achievements_service.order_key(self.order[0], self._order_value(raw))
         return [key, row[0]]
 
+    record: tuple[Any, ...] | None = None  # the key under which to keep the page's statement of ids
+
     def limit(self, limit: int) -> Any:
         # The page's ids as the queryset selects them (filter, visibility, order, seek); the columns of
         # those rows by a statement written once per shape of plan.
         ids = self.queryset.offset(self._offset).limit(limit).values("id")
-        return _page_rows(ids, self.columns, self.order)
+        ids._choose_db_if_not_chosen()
+        ids._make_query()
+        inner, params = ids.query.get_parameterized_sql()
+        if self.record is not None:
+            _remember(_ids_statements, self.record, (ids._db, inner, tuple(params)))
+        return _page_rows(ids._db, inner, params, self.columns, self.order)
+
+
+class StoredPage(TuplePage):
+    """A page whose statement of ids an earlier request with the same arguments built (`_ids_statements`):
+    the page is read by it as it is. The queryset itself is built only if the total is asked for."""
+
+    def __init__(self, stored: tuple[Any, str, tuple[Any, ...]], make_queryset: Callable[[], Any],
+                 columns: list[str], order: tuple[str, bool]) -> None:
+        super().__init__(None, columns, order)
+        self._stored = stored
+        self._make_queryset = make_queryset
+
+    def offset(self, offset: int) -> StoredPage:
+        return self  # the stored statement already holds the offset or seek of these arguments
+
+    def seek(self, key: list[Any]) -> StoredPage:
+        return self
+
+    def limit(self, limit: int) -> Any:
+        client, inner, params = self._stored
+        return _page_rows(client, inner, list(params), self.columns, self.order)
+
+    async def count(self) -> int:
+        return await (await self._make_queryset()).count()
+
+
+# The statement of a page's ids per (database, filter key, visibility, order, first, after): one page of
+# the public listing is asked for many times between two changes of what it shows, and the ORM would
+# build the same text again each time (bounded, oldest out first).
+_ids_statements: dict[tuple[Any, ...], tuple[Any, str, tuple[Any, ...]]] = {}
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> None:
+    if key not in memo and len(memo) >= MEMO_SIZE:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
 
 
 # The cursor key of an ordering column's database value, per ordering field (dates repeat across rows).
@@ -527,11 +575,9 @@ def _statement(key: tuple[Any, ...], make: Callable[[], tuple[str, str]]) -> tup
     return text
 
 
-async def _page_rows(ids: Any, columns: list[str], order: tuple[str, bool]) -> list[Any]:
-    """The rows of the page whose ids `ids` (a values("id") query) selects, in the page's order."""
-    ids._choose_db_if_not_chosen()
-    ids._make_query()
-    inner, params = ids.query.get_parameterized_sql()
+async def _page_rows(client: Any, inner: str, params: list[Any], columns: list[str],
+                     order: tuple[str, bool]) -> list[Any]:
+    """The rows of the page whose ids the statement `inner` selects, in the page's order."""
 
     def make() -> tuple[str, str]:
         select, source = _select_from(Achievement, columns)
@@ -542,7 +588,7 @@ async def _page_rows(ids: Any, columns: list[str], order: tuple[str, bool]) -> l
                 f") ORDER BY {table}.{_quoted(column)}{direction},{table}.\"id\"{direction}")
 
     head, tail = _statement(("page", tuple(columns), *order), make)
-    _, rows = await ids._db.execute_query(head + inner + tail, params)
+    _, rows = await client.execute_query(head + inner + tail, params)
     return list(rows)
 
 
@@ -563,7 +609,11 @@ async def _person_rows(connection: Any, columns: list[str], achievement_ids: lis
     return list(rows)
 
 
-async def execute_plan(plan: Plan, schema: Any, context: Any, raw_variables: dict[str, Any] | None) -> dict:
+def _arguments(plan: Plan, schema: Any, raw_variables: dict[str, Any] | None) -> dict[str, Any]:
+    """The root field's arguments, coerced and converted as strawberry hands them to the resolver; a
+    document without variables has the same ones every time (the converted values are only read)."""
+    if plan.static_args is not None:
+        return plan.static_args
     coerced = get_variable_values(plan.schema, plan.operation.variable_definitions or [], raw_variables or {})
     if isinstance(coerced, list):
         raise Unsupported("variables")
@@ -574,13 +624,38 @@ async def execute_plan(plan: Plan, schema: Any, context: Any, raw_variables: dic
     strawberry_field = field_def.extensions["strawberry-definition"]
     args = convert_arguments(raw_args, strawberry_field.arguments,
                              scalar_registry=schema.schema_converter.scalar_registry, config=schema.config)
-    first, last = args.get("first"), args.get("last")
+    if not plan.operation.variable_definitions:
+        plan.static_args = args
+    return args
+
+
+async def execute_plan(plan: Plan, schema: Any, context: Any, raw_variables: dict[str, Any] | None) -> dict:
+    args = _arguments(plan, schema, raw_variables)
+    first, last = given(args.get("first")), given(args.get("last"))
+    after, before = given(args.get("after")), given(args.get("before"))
     check_page_args(first, last)
     actor = context.actor
-    queryset = await achievement_queryset(actor, args.get("filter"), args.get("order_by"))
-    page = TuplePage(queryset, plan.columns, achievement_order(args.get("order_by")))
-    connection = await paginate(page, lambda row: row, first=first,
-                                after=args.get("after"), last=last, before=args.get("before"))
+    flt = to_service_filter(given(args.get("filter")))
+    order = achievement_order(args.get("order_by"))
+
+    def make_queryset() -> Any:
+        return achievements_service.filtered_achievements(actor, flt, *order)
+
+    kept: tuple[Any, ...] | None = None
+    if last is None and before is None:
+        # A forward page is fixed by these: its statement of ids is kept under them.
+        shape = achievements_service.filtered_key(actor, flt, *order)
+        if shape is not None:
+            kept = (Achievement._choose_db(), shape, first, after)
+    stored = _ids_statements.get(kept) if kept is not None else None
+    page: TuplePage
+    if stored is not None:
+        page = StoredPage(stored, make_queryset, plan.columns, order)
+    else:
+        page = TuplePage(await make_queryset(), plan.columns, order)
+        page.record = kept
+    connection = await paginate(page, lambda row: row, first=first, after=after, last=last, before=before,
+                                every_cursor=plan.edge_cursors)
     rows = [edge.node for edge in connection.edges]
     persons: dict[int, list[Any]] = {}
     if plan.person_source and rows:

@@ -133,6 +133,53 @@ async def test_sqlite_reads_outside_a_transaction_do_not_wait_for_it(db, tmp_pat
             await reader.execute("INSERT INTO t (x) VALUES (2)")
 
 
+async def test_a_quick_sqlite_read_is_answered_on_the_loops_thread_and_a_long_one_moves_to_the_readers(db, tmp_path):
+    """A SELECT within its budget never goes to the reader's thread; one that outruns it is interrupted on
+    the loop's thread and answered in full on the reader's, while the loop goes on; the loop's connection
+    refuses writes too."""
+    import asyncio
+    import sqlite3
+
+    from service import sqlite_backend
+
+    async with _own_sqlite(str(tmp_path / "here.sqlite3")) as conn:
+        await conn.execute_script("CREATE TABLE t (x INTEGER)")
+        await conn.execute_query("INSERT INTO t (x) VALUES (1), (2), (3)")
+        reader = await conn._read_connection()
+        trips = []
+        execute = reader._execute
+
+        async def counted(fn, *args):
+            trips.append(args[1] if len(args) > 1 else None)
+            return await execute(fn, *args)
+
+        reader._execute = counted
+        _, rows = await conn.execute_query("SELECT SUM(x) FROM t")
+        assert rows[0][0] == 6 and trips == []
+        assert await conn.execute_query_dict("SELECT x FROM t ORDER BY x") == [{"x": 1}, {"x": 2}, {"x": 3}]
+        assert trips == [] and conn.reads_moved == 0
+        # A count to five million takes far longer than the budget: it moves, and its answer is whole.
+        long_read = "SELECT COUNT(*), SUM(v) FROM (WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 " \
+            "FROM n WHERE v < 5000000) SELECT v FROM n)"
+        ticks = 0
+
+        async def ticker():
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0)
+
+        beat = asyncio.create_task(ticker())
+        _, rows = await conn.execute_query(long_read)
+        beat.cancel()
+        assert tuple(rows[0]) == (5000000, 5000000 * 5000001 // 2)
+        assert trips == [long_read] and conn.reads_moved == 1
+        assert ticks > 1  # the loop ran other tasks while the reader's thread counted
+        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|attempt to write"):
+            conn._here.execute("INSERT INTO t (x) VALUES (4)")
+        assert sqlite_backend.INLINE_READ_SECONDS < 0.01
+
+
 @contextlib.asynccontextmanager
 async def _own_sqlite(database: str):
     """A client of the project's SQLite engine on a file of its own, beside the test database (whose

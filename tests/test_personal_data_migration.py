@@ -11,6 +11,7 @@ import pytest
 
 from service import db as dbmod
 from service.persons import is_minor_on
+from service.text import today_wib
 from tests.conftest import BACKEND, _create_pg_database, _drop_pg_database
 
 BACKENDS = ["sqlite"] + (["postgres"] if BACKEND == "postgres" else [])
@@ -104,7 +105,7 @@ async def test_migration_moves_consent_and_roles_of_the_demo_data(db, tmp_path, 
             "consent_recorded_at, created_at, name, nik_encrypted, nik_hash FROM person ORDER BY id"
         )
         assert len(rows) == len(old_rows)
-        today = dt.date.today()
+        today = today_wib()  # the day the migration judges ages by: Purbalingga's (WIB)
         seen = {"SISWA": 0, "WARGA": 0, "SELF": 0, "GUARDIAN": 0}
         for row, old in zip(rows, old_rows, strict=True):
             assert row["id"] == old[0] and row["name"] == old[1]

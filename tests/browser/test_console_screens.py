@@ -126,8 +126,10 @@ async def test_every_screen_fits_a_phone_passes_axe_and_loads_nothing_from_outsi
                     assert await queue.count() == QUEUE
                     assert last_submitted.title in await queue.last.text_content()
                     assert await page.get_by_role("button", name="Muat lebih banyak").count() == 0
+                    # A function, not an expression: polling an expression evaluates it with eval, which the
+                    # console's Content-Security-Policy refuses.
                     await page.wait_for_function(
-                        f"document.activeElement.textContent === 'Menampilkan {QUEUE} dari {QUEUE} prestasi.'")
+                        f"() => document.activeElement.textContent === 'Menampilkan {QUEUE} dari {QUEUE} prestasi.'")
                     await assert_no_sideways_scroll(page, "verifier queue, all pages")
                     # The entry's possible duplicate side by side, and offered as "duplikat dari".
                     await page.goto(f"{base}/#/prestasi/{ids['s']}")

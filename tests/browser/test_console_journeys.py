@@ -230,6 +230,8 @@ async def test_administrator_creates_an_operator_who_then_signs_in(db, tmp_path)
             await admin.get_by_role("button", name="Ubah desa.kedungbenda").click()
             heading = admin.get_by_role("heading", name="Ubah akun desa.kedungbenda")
             await heading.wait_for()
+            # The focus moves in an effect after the form is painted: waited for, then read.
+            await admin.wait_for_function("() => document.activeElement.id === 'h-edit'", timeout=5000)
             assert await admin.evaluate("document.activeElement.id") == "h-edit"
             initials = admin.get_by_label("Inisial untuk byline berita")
             assert await initials.input_value() == "SA"
@@ -247,6 +249,7 @@ async def test_administrator_creates_an_operator_who_then_signs_in(db, tmp_path)
             await admin.get_by_role("button", name="Simpan perubahan").click()
             await admin.get_by_text("Akun desa.kedungbenda diubah: Siti Aminah Maharani, inisial SAM.").wait_for()
             await admin.locator("table").get_by_text("desa.kedungbenda · SAM").wait_for()
+            await admin.wait_for_function("() => document.activeElement.id === 'edit-desa.kedungbenda'", timeout=5000)
             assert await admin.evaluate("document.activeElement.id") == "edit-desa.kedungbenda"
             row = await User.get(username="desa.kedungbenda")
             assert row.initials == "SAM" and row.full_name == "Siti Aminah Maharani"
